@@ -1,0 +1,343 @@
+package scoring
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Sheet is one unit's score sheet: the seed's columns (3) figures, (4)
+// maximum, (5) self score, (6) appraised result and (7) notes, per
+// criterion, with section subtotals, deductions and the final score.
+type Sheet struct {
+	Decision       string          `json:"decision"`
+	Annex          string          `json:"annex"`
+	Year           int             `json:"year"`
+	Unit           Unit            `json:"unit"`
+	Flags          []string        `json:"flags,omitempty"`
+	Submitted      bool            `json:"submitted"`
+	SubmittedAt    *time.Time      `json:"submitted_at,omitempty"`
+	Lines          []Line          `json:"lines,omitempty"`
+	Sections       []SectionTotal  `json:"sections,omitempty"`
+	Max            Fixed           `json:"max"`
+	SelfTotal      Fixed           `json:"self_total"`      // column (5)
+	AppraisedTotal Fixed           `json:"appraised_total"` // column (6)
+	Appraised      bool            `json:"appraised"`       // an appraisal was recorded
+	Corrections    []Correction    `json:"corrections,omitempty"`
+	Deductions     []DeductionLine `json:"deductions,omitempty"`
+	DeductionTotal Fixed           `json:"deduction_total"`
+	Final          Fixed           `json:"final"` // max(0, appraised − deductions)
+}
+
+// Line is one criterion of a sheet.
+type Line struct {
+	Code       string       `json:"code"`
+	Section    string       `json:"section"`
+	Group      string       `json:"group,omitempty"`
+	Title      string       `json:"title"`
+	Max        Fixed        `json:"max"` // effective maximum for this unit
+	Applicable bool         `json:"applicable"`
+	Figures    []ShownValue `json:"figures,omitempty"`
+	Self       Result       `json:"self"`      // column (5)
+	Appraised  Result       `json:"appraised"` // column (6)
+	Note       string       `json:"note,omitempty"`
+	Ruling     string       `json:"ruling,omitempty"`
+	Flagged    bool         `json:"flagged,omitempty"` // data-quality flag (R7)
+}
+
+// ShownValue is one figure as shown on a sheet, with the unit's original
+// when the appraiser corrected it.
+type ShownValue struct {
+	Key      string `json:"key"`
+	Label    string `json:"label"`
+	Value    string `json:"value"`
+	Unit     string `json:"unit,omitempty"`
+	Original string `json:"original,omitempty"` // the unit's value before correction
+}
+
+// SectionTotal sums a section's rounded criterion points (R1: no re-rounding).
+type SectionTotal struct {
+	Code      string `json:"code"`
+	Title     string `json:"title"`
+	Max       Fixed  `json:"max"`
+	Self      Fixed  `json:"self"`
+	Appraised Fixed  `json:"appraised"`
+}
+
+// NotApplicable is the working shown for a criterion that does not apply (R6).
+const NotApplicable = "không áp dụng"
+
+// Score computes a unit's sheet. Every problem with the submission is
+// returned at once as a *ValidationError; nothing is scored then.
+func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
+	var errs errorList
+	s.checkHeader(sub, st, &errs)
+	sh := &Sheet{
+		Decision: s.Decision, Annex: s.Annex, Year: st.Year, Unit: sub.Unit,
+		Flags: sortedCopy(sub.Flags), Submitted: !sub.NotSubmitted, SubmittedAt: sub.SubmittedAt,
+		Max: Whole(100),
+	}
+	if sub.NotSubmitted {
+		return sh, errs.err()
+	}
+	self := s.parseFigures(sub.Figures, sh.Flags, "figures.", &errs)
+	appraised := self
+	if a := sub.Appraisal; a != nil {
+		sh.Appraised = true
+		appraised = s.applyCorrections(sub.Figures, a, sh.Flags, &errs)
+		sh.Corrections = a.Corrections
+	}
+	if len(errs.errs) > 0 {
+		return nil, errs.err()
+	}
+	s.checkConsistency(self, "figures.", &errs)
+	if sh.Appraised {
+		s.checkConsistency(appraised, "appraisal.", &errs)
+	}
+	sh.Lines = s.lines(sh.Flags, self, appraised, st, &errs)
+	if sub.Appraisal != nil {
+		s.flagLines(sh.Lines, sub.Appraisal, &errs)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	s.total(sh)
+	s.deduct(sh, sub, st)
+	return sh, nil
+}
+
+// checkHeader checks the unit, annex and flags of a submission.
+func (s *Set) checkHeader(sub *Submission, st *Settings, errs *errorList) {
+	if sub.Unit.Code == "" {
+		errs.addf("unit.code", "Mã đơn vị", ErrRequired, "", "chưa có mã đơn vị", "the unit code is missing")
+	}
+	if sub.Unit.Name == "" {
+		errs.addf("unit.name", "Tên đơn vị", ErrRequired, "", "chưa có tên đơn vị", "the unit name is missing")
+	}
+	if sub.Annex != s.Annex {
+		errs.addf("annex", "Phụ lục", ErrInvalid, "", fmt.Sprintf("phụ lục %q không khớp bộ tiêu chí %s", sub.Annex, s.Annex),
+			fmt.Sprintf("annex %q does not match criteria set %s", sub.Annex, s.Annex))
+	}
+	if sub.Year != 0 && sub.Year != st.Year {
+		errs.addf("year", "Năm báo cáo", ErrInvalid, "", fmt.Sprintf("năm %d khác năm của đợt đánh giá %d", sub.Year, st.Year),
+			fmt.Sprintf("year %d differs from the campaign's %d", sub.Year, st.Year))
+	}
+	if err := st.Check(); err != nil {
+		errs.addf("settings", "Thiết lập đợt đánh giá", ErrInvalid, "", err.Error(), "invalid campaign settings: "+err.Error())
+	}
+	for _, f := range sub.Flags {
+		known := false
+		for _, d := range s.Flags {
+			known = known || d.Key == f
+		}
+		if !known {
+			errs.addf("flags", "Thuộc tính đơn vị", ErrUnknown, "", fmt.Sprintf("thuộc tính %q không có trong bộ tiêu chí", f),
+				fmt.Sprintf("flag %q is not declared by the criteria set", f))
+		}
+	}
+}
+
+// needed returns the figure keys a unit with the flags must report, in
+// declaration order.
+func (s *Set) needed(flags []string) []string {
+	want := map[string]bool{}
+	for _, c := range s.idx.criteria {
+		if c.Applies(flags) {
+			for _, k := range c.Figures {
+				want[k] = true
+			}
+		}
+	}
+	for _, ch := range s.Checks {
+		if want[ch.Total] {
+			for _, p := range ch.Parts {
+				want[p] = true
+			}
+		}
+	}
+	var keys []string
+	for _, f := range s.Figures {
+		if want[f.Key] {
+			keys = append(keys, f.Key)
+		}
+	}
+	return keys
+}
+
+// Needed returns the figure keys a unit with the flags must report.
+func (s *Set) Needed(flags []string) []string { return s.needed(flags) }
+
+// parseFigures parses every needed figure and refuses unknown keys.
+func (s *Set) parseFigures(raw map[string]any, flags []string, prefix string, errs *errorList) figures {
+	out := make(figures, len(s.Figures))
+	for _, k := range s.needed(flags) {
+		f := s.idx.figures[k]
+		v, fe := parseValue(f, raw[k])
+		if fe != nil {
+			fe.Field = prefix + k
+			errs.add(*fe)
+			continue
+		}
+		out[k] = v
+	}
+	for _, k := range sortedKeys(raw) {
+		if s.idx.figures[k] == nil {
+			errs.addf(prefix+k, "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí %s", k, s.Annex),
+				fmt.Sprintf("figure %q is not declared by criteria set %s", k, s.Annex))
+		}
+	}
+	return out
+}
+
+// applyCorrections parses the unit's figures with the appraiser's
+// corrections applied.
+func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string, errs *errorList) figures {
+	merged := make(map[string]any, len(raw))
+	for k, v := range raw {
+		merged[k] = v
+	}
+	for i, c := range a.Corrections {
+		field := fmt.Sprintf("appraisal.corrections[%d]", i)
+		if s.idx.figures[c.Figure] == nil {
+			errs.addf(field+".figure", "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí", c.Figure),
+				fmt.Sprintf("figure %q is not declared", c.Figure))
+			continue
+		}
+		if c.Reason == "" {
+			errs.addf(field+".reason", "Lý do điều chỉnh", ErrRequired, "", "điều chỉnh số liệu phải có lý do", "a correction needs a reason")
+		}
+		merged[c.Figure] = c.Value
+	}
+	var local errorList
+	out := s.parseFigures(merged, flags, "appraisal.figures.", &local)
+	for _, e := range local.errs {
+		if e.Code != ErrUnknown { // unknown keys were reported for the unit's own figures
+			errs.add(e)
+		}
+	}
+	return out
+}
+
+// checkConsistency applies the set's checks between figures.
+func (s *Set) checkConsistency(f figures, prefix string, errs *errorList) {
+	for _, ch := range s.Checks {
+		if _, ok := f[ch.Total]; !ok {
+			continue
+		}
+		if parts := f.sum(ch.Parts); parts > f[ch.Total].Int {
+			total := s.idx.figures[ch.Total]
+			errs.addf(prefix+ch.Parts[0], s.idx.figures[ch.Parts[0]].Label, ErrExceeds, "",
+				fmt.Sprintf("tổng %s không được lớn hơn «%s» (%s)", GroupThousands(parts), total.Label, GroupThousands(f[ch.Total].Int)),
+				fmt.Sprintf("the parts sum to %d, more than %s (%d)", parts, ch.Total, f[ch.Total].Int))
+		}
+	}
+}
+
+// lines evaluates every criterion for the self and appraised figures.
+func (s *Set) lines(flags []string, self, appraised figures, st *Settings, errs *errorList) []Line {
+	lines := make([]Line, 0, len(s.idx.criteria))
+	for _, c := range s.idx.criteria {
+		l := Line{Code: c.Code, Section: c.Section, Group: c.Group, Title: c.Title, Ruling: c.Ruling, Note: c.Note,
+			Max: s.EffectiveMax(c, flags), Applicable: c.Applies(flags)}
+		if !l.Applicable {
+			l.Self.Working, l.Appraised.Working = NotApplicable, NotApplicable
+			lines = append(lines, l)
+			continue
+		}
+		l.Figures = s.shown(c, self, appraised)
+		if c.Rule.Kind != KindDerived {
+			var fe *FieldError
+			if l.Self, fe = s.evaluate(c, self, st); fe != nil {
+				errs.add(*fe)
+			}
+			if l.Appraised, fe = s.evaluate(c, appraised, st); fe != nil {
+				fe.Field = "appraisal." + fe.Field
+				errs.add(*fe)
+			}
+		}
+		lines = append(lines, l)
+	}
+	for i := range lines {
+		if c := s.idx.criteria[i]; c.Rule.Kind == KindDerived && lines[i].Applicable {
+			lines[i].Self = s.derivedRule(c, lines, false)
+			lines[i].Appraised = s.derivedRule(c, lines, true)
+		}
+	}
+	return lines
+}
+
+// shown lists a criterion's figures for column (3).
+func (s *Set) shown(c *Criterion, self, appraised figures) []ShownValue {
+	out := make([]ShownValue, 0, len(c.Figures))
+	for _, k := range c.Figures {
+		f := s.idx.figures[k]
+		sv := ShownValue{Key: k, Label: f.Label, Unit: f.Unit, Value: appraised[k].Display(f)}
+		if orig := self[k].Display(f); orig != sv.Value {
+			sv.Original = orig
+		}
+		out = append(out, sv)
+	}
+	return out
+}
+
+// flagLines marks the criteria the appraiser flagged for data quality.
+func (s *Set) flagLines(lines []Line, a *Appraisal, errs *errorList) {
+	for i, q := range a.QualityFlags {
+		field := fmt.Sprintf("appraisal.quality_flags[%d]", i)
+		found := false
+		for j := range lines {
+			if lines[j].Code == q.Criterion {
+				found = true
+				lines[j].Flagged = true
+			}
+		}
+		if !found {
+			errs.addf(field+".criterion", "Tiêu chí", ErrUnknown, "", fmt.Sprintf("tiêu chí %q không có trong bộ tiêu chí %s", q.Criterion, s.Annex),
+				fmt.Sprintf("criterion %q is not in criteria set %s", q.Criterion, s.Annex))
+		}
+		if q.Reason == "" {
+			errs.addf(field+".reason", "Lý do", ErrRequired, q.Criterion, "đánh dấu số liệu không đảm bảo chất lượng phải có lý do",
+				"a data-quality flag needs a reason")
+		}
+	}
+}
+
+// total fills the section subtotals and totals from rounded line points.
+func (s *Set) total(sh *Sheet) {
+	for _, sec := range s.Sections {
+		t := SectionTotal{Code: sec.Code, Title: sec.Title}
+		for _, l := range sh.Lines {
+			if l.Section == sec.Code {
+				t.Max += l.Max
+				t.Self += l.Self.Points
+				t.Appraised += l.Appraised.Points
+			}
+		}
+		sh.Sections = append(sh.Sections, t)
+		sh.SelfTotal += t.Self
+		sh.AppraisedTotal += t.Appraised
+	}
+}
+
+// JSON returns the sheet as indented JSON; the same sheet always gives the
+// same bytes.
+func (sh *Sheet) JSON() ([]byte, error) { return json.MarshalIndent(sh, "", "  ") }
+
+func sortedCopy(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := append([]string(nil), in...)
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
