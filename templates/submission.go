@@ -113,3 +113,12 @@ func ScoreBatch(b *scoring.Batch) ([]*scoring.Sheet, error) {
 	}
 	return sheets, nil
 }
+
+// ScoreResults scores a batch and ranks it per annex of the default decision.
+func ScoreResults(b *scoring.Batch) (*scoring.Results, error) {
+	sheets, err := ScoreBatch(b)
+	if err != nil {
+		return nil, err
+	}
+	return scoring.NewResults(MustLoad(scoring.AnnexPL01).Decision, b.Resolve(), Annexes(), sheets), nil
+}
