@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Result is one criterion's points for one set of figures, with the working
@@ -78,7 +79,6 @@ func (s *Set) fraction(c *Criterion, f figures) (int64, int64, *FieldError) {
 	r := &c.Rule
 	n := f.sum(r.Numerator)
 	d := f.sum(r.Denominator) - f.sum(r.Minus)
-	den := s.idx.figures[r.Denominator[0]]
 	if d <= 0 {
 		if len(r.Minus) > 0 {
 			return 0, 0, s.ruleError(c, r.Denominator[0], ErrZeroDenominator,
@@ -90,10 +90,25 @@ func (s *Set) fraction(c *Criterion, f figures) (int64, int64, *FieldError) {
 	}
 	if n > d && !r.AllowOver {
 		return 0, 0, s.ruleError(c, r.Numerator[0], ErrExceeds,
-			fmt.Sprintf("không được lớn hơn «%s» (%s > %s)", den.Label, GroupThousands(n), GroupThousands(d)),
+			fmt.Sprintf("không được lớn hơn %s (%s > %s)", s.denominatorText(r), GroupThousands(n), GroupThousands(d)),
 			fmt.Sprintf("must not exceed %s (%d > %d)", r.Denominator[0], n, d))
 	}
 	return n, d, nil
+}
+
+// denominatorText names a ratio's denominator by its figures' labels.
+func (s *Set) denominatorText(r *Rule) string {
+	var b strings.Builder
+	for i, k := range r.Denominator {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		b.WriteString("«" + s.idx.figures[k].Label + "»")
+	}
+	for _, k := range r.Minus {
+		b.WriteString(" − «" + s.idx.figures[k].Label + "»")
+	}
+	return b.String()
 }
 
 func fractionText(n, d int64) (string, Fixed) {

@@ -249,9 +249,8 @@ func (s *Set) lines(flags []string, self, appraised figures, st *Settings, errs 
 		if c.Rule.Kind != KindDerived {
 			var fe *FieldError
 			if l.Self, fe = s.evaluate(c, self, st); fe != nil {
-				errs.add(*fe)
-			}
-			if l.Appraised, fe = s.evaluate(c, appraised, st); fe != nil {
+				errs.add(*fe) // the appraised figures are the same or corrected: one report is enough
+			} else if l.Appraised, fe = s.evaluate(c, appraised, st); fe != nil {
 				fe.Field = "appraisal." + fe.Field
 				errs.add(*fe)
 			}
