@@ -47,6 +47,9 @@ func WorkingDays(year int, cutOff Date, holidays []Date) int {
 	}
 	n := 0
 	end := cutOff.Time(time.UTC)
+	if last := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC); end.After(last) {
+		end = last // figures are counted within the report year only
+	}
 	for t := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC); !t.After(end); t = t.AddDate(0, 0, 1) {
 		if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday || off[DateOf(t)] {
 			continue
@@ -65,6 +68,8 @@ func (st *Settings) Check() error {
 		return fmt.Errorf("số ngày làm việc %d không hợp lệ", st.WorkingDays)
 	case st.Deadline.IsZero():
 		return fmt.Errorf("chưa có hạn gửi báo cáo")
+	case st.CutOff.Year != st.Year:
+		return fmt.Errorf("ngày chốt số liệu %s không thuộc năm báo cáo %d", st.CutOff, st.Year)
 	}
 	return nil
 }

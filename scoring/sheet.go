@@ -340,3 +340,36 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Evaluate scores one criterion from raw figures alone, as a form does
+// while a unit types (column 5 live). Only the criterion's own figures are
+// read; a derived criterion (R6) needs a whole sheet and is refused.
+func (s *Set) Evaluate(code string, raw map[string]any, st *Settings) (Result, error) {
+	c := s.idx.byCode[code]
+	if c == nil {
+		return Result{}, fmt.Errorf("no criterion %q in %s", code, s.Annex)
+	}
+	if c.Rule.Kind == KindDerived {
+		return Result{}, fmt.Errorf("criterion %s is derived from other criteria: score the whole sheet", code)
+	}
+	var errs errorList
+	f := make(figures, len(c.Figures))
+	for _, k := range c.Figures {
+		v, fe := parseValue(s.idx.figures[k], raw[k])
+		if fe != nil {
+			fe.Criteria = []string{code}
+			errs.add(*fe)
+			continue
+		}
+		f[k] = v
+	}
+	if err := errs.err(); err != nil {
+		return Result{}, err
+	}
+	res, fe := s.evaluate(c, f, st)
+	if fe != nil {
+		errs.add(*fe)
+		return Result{}, errs.err()
+	}
+	return res, nil
+}

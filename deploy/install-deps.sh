@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what ictindex's tests and documents need on a Debian machine:
+# poppler (PDF checks), Liberation fonts. Safe to run again; installs only
+# what is missing.
+set -euo pipefail
+
+need=()
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
