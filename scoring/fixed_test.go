@@ -19,9 +19,9 @@ func TestParseFixed(t *testing.T) {
 
 func TestFixedFormatsVietnameseStyle(t *testing.T) {
 	cases := []struct {
-		in           Fixed
-		str, short   string
-		plain        string
+		in         Fixed
+		str, short string
+		plain      string
 	}{
 		{286, "2,86", "2,86", "2.86"},
 		{300, "3,00", "3", "3.00"},
@@ -42,10 +42,10 @@ func TestFixedFormatsVietnameseStyle(t *testing.T) {
 
 func TestR1_RoundHalfUp(t *testing.T) {
 	cases := []struct{ num, den, want int64 }{
-		{5, 10, 1},   // 0,5 → 1
-		{4, 10, 0},   // 0,4 → 0
-		{15, 10, 2},  // 1,5 → 2
-		{25, 10, 3},  // 2,5 → 3 (half up, not half even)
+		{5, 10, 1},  // 0,5 → 1
+		{4, 10, 0},  // 0,4 → 0
+		{15, 10, 2}, // 1,5 → 2
+		{25, 10, 3}, // 2,5 → 3 (half up, not half even)
 		{1, 3, 0},
 		{2, 3, 1},
 	}
