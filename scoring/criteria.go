@@ -107,6 +107,8 @@ type Criterion struct {
 	// criterion on or off (R6).
 	AppliesIf     string `json:"applies_if,omitempty"`
 	AppliesUnless string `json:"applies_unless,omitempty"`
+
+	yesWorking string // "Có → 2", made once by Validate
 }
 
 // RuleKind names a scoring rule.
@@ -199,7 +201,11 @@ type Deduction struct {
 // index is what Validate derives from a Set for scoring.
 type index struct {
 	figures  map[string]*Figure
-	criteria []*Criterion // in order
+	pos      map[string]int   // figure key → position in Set.Figures
+	ops      []ruleOps        // per criterion, parallel to criteria
+	needed   map[string][]int // flags joined by "\x00" → positions to report
+	shown    map[string]int   // flags → figures shown on a sheet
+	criteria []*Criterion     // in order
 	byCode   map[string]*Criterion
 	groups   map[string]*Group // "II.1" → group
 	deduct   map[DeductionKind]*Deduction

@@ -55,19 +55,11 @@ func allDigits(s string) bool {
 }
 
 // String formats the value Vietnamese-style with two decimals: "2,86", "1.250,00".
-func (f Fixed) String() string { return formatHundredths(int64(f), 2) }
+func (f Fixed) String() string { return string(appendFixed(nil, f, false)) }
 
 // Short formats the value Vietnamese-style without trailing zero decimals:
 // "3", "0,5", "2,86". It is used inside working lines.
-func (f Fixed) Short() string {
-	switch {
-	case f%100 == 0:
-		return formatHundredths(int64(f), 0)
-	case f%10 == 0:
-		return formatHundredths(int64(f), 1)
-	}
-	return formatHundredths(int64(f), 2)
-}
+func (f Fixed) Short() string { return string(appendFixed(nil, f, true)) }
 
 // Plain formats the value with a decimal point and two places ("2.86"), as
 // used in JSON.
@@ -80,46 +72,9 @@ func (f Fixed) Plain() string {
 	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
 
-// formatHundredths writes hundredths with dots between thousands and a comma
-// before the given number of decimals (0, 1 or 2; the dropped digits must be zero).
-func formatHundredths(v int64, decimals int) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	s := sign + GroupThousands(v/100)
-	switch decimals {
-	case 1:
-		s += fmt.Sprintf(",%d", (v%100)/10)
-	case 2:
-		s += fmt.Sprintf(",%02d", v%100)
-	}
-	return s
-}
-
-// GroupThousands writes a non-negative integer with Vietnamese thousands
-// separators: 1250 → "1.250".
-func GroupThousands(n int64) string {
-	if n < 0 {
-		return "-" + GroupThousands(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	lead := len(s) % 3
-	if lead > 0 {
-		b.WriteString(s[:lead])
-	}
-	for i := lead; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
+// GroupThousands writes an integer with Vietnamese thousands separators:
+// 1250 → "1.250".
+func GroupThousands(n int64) string { return string(appendGrouped(nil, n)) }
 
 // MarshalJSON writes the value as a JSON number with two decimals.
 func (f Fixed) MarshalJSON() ([]byte, error) { return []byte(f.Plain()), nil }

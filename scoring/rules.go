@@ -2,7 +2,6 @@ package scoring
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -14,15 +13,39 @@ type Result struct {
 	Working string `json:"working"`         // "6/7 = 85,71% ≥ 70% → 85,71 × 3 / 90 = 2,86"
 }
 
-// figures is a parsed set of figure values for one unit.
-type figures map[string]Value
+// ruleOps are a criterion's figure references resolved to positions in
+// Set.Figures, so scoring reads slices instead of maps.
+type ruleOps struct {
+	num, den, minus, sum, figs []int
+	fig                        int
+}
 
-func (f figures) sum(keys []string) int64 {
+// figures is a parsed set of figure values for one unit, by position in
+// Set.Figures, with their display text made once on demand.
+type figures struct {
+	set  *Set
+	vals []Value
+	disp []string
+}
+
+func (s *Set) newFigures() *figures {
+	n := len(s.Figures)
+	return &figures{set: s, vals: make([]Value, n), disp: make([]string, n)}
+}
+
+func (f *figures) sum(ps []int) int64 {
 	var n int64
-	for _, k := range keys {
-		n += f[k].Int
+	for _, p := range ps {
+		n += f.vals[p].Int
 	}
 	return n
+}
+
+func (f *figures) display(p int) string {
+	if f.disp[p] == "" {
+		f.disp[p] = f.vals[p].Display(&f.set.Figures[p])
+	}
+	return f.disp[p]
 }
 
 // ruleError builds the field error of a rule that cannot be evaluated.
@@ -34,12 +57,13 @@ func (s *Set) ruleError(c *Criterion, key, code, vi, en string) *FieldError {
 	return fe
 }
 
-// evaluate scores one applicable, non-derived criterion.
-func (s *Set) evaluate(c *Criterion, f figures, st *Settings) (Result, *FieldError) {
+// evaluate scores one applicable, non-derived criterion (the i-th).
+func (s *Set) evaluate(i int, f *figures, st *Settings) (Result, *FieldError) {
+	c, ops := s.idx.criteria[i], &s.idx.ops[i]
 	r := &c.Rule
 	switch r.Kind {
 	case KindRatio, KindThreshold, KindAllOrNothing:
-		n, d, fe := s.fraction(c, f)
+		n, d, fe := s.fraction(c, ops, f)
 		if fe != nil {
 			return Result{}, fe
 		}
@@ -51,10 +75,10 @@ func (s *Set) evaluate(c *Criterion, f figures, st *Settings) (Result, *FieldErr
 		}
 		return allOrNothingRule(c, n, d), nil
 	case KindCountTiers, KindAmountTiers:
-		return tiersRule(c, f.sum(r.Sum)), nil
+		return tiersRule(c, f.sum(ops.sum)), nil
 	case KindYesNo:
-		if f[r.Figure].Bool {
-			return Result{Points: c.Max, Working: "Có → " + c.Max.Short()}, nil
+		if f.vals[ops.fig].Bool {
+			return Result{Points: c.Max, Working: c.yesWorking}, nil
 		}
 		return Result{Working: "Không → 0"}, nil
 	case KindPerDay:
@@ -62,23 +86,23 @@ func (s *Set) evaluate(c *Criterion, f figures, st *Settings) (Result, *FieldErr
 			return Result{}, &FieldError{Field: "settings.working_days", Code: ErrInvalid, Criteria: []string{c.Code},
 				Message: "số ngày làm việc của đợt đánh giá phải lớn hơn 0", MessageEN: "the campaign's working days must be above 0"}
 		}
-		return perDayRule(c, f[r.Figure].Int, int64(st.WorkingDays)), nil
+		return perDayRule(c, f.vals[ops.fig].Int, int64(st.WorkingDays)), nil
 	case KindDateWindow:
-		return dateRule(c, f[r.Figure], st.Year), nil
+		return dateRule(c, f.vals[ops.fig], st.Year), nil
 	case KindChoice:
-		v := f[r.Figure]
-		p := min(r.Options[v.Choice], c.Max)
-		return Result{Points: p, Working: v.Display(s.idx.figures[r.Figure]) + " → " + p.Short()}, nil
+		p := min(r.Options[f.vals[ops.fig].Choice], c.Max)
+		var buf [96]byte
+		return Result{Points: p, Working: newLine(buf[:]).s(f.display(ops.fig)).s(" → ").short(p).String()}, nil
 	}
 	return Result{}, &FieldError{Field: c.Code, Code: ErrInvalid, Message: "quy tắc không hỗ trợ", MessageEN: "unsupported rule"}
 }
 
 // fraction returns Σnumerator and Σdenominator − Σminus, refusing a zero
 // denominator and, unless allowed, a numerator above it (R2).
-func (s *Set) fraction(c *Criterion, f figures) (int64, int64, *FieldError) {
+func (s *Set) fraction(c *Criterion, ops *ruleOps, f *figures) (int64, int64, *FieldError) {
 	r := &c.Rule
-	n := f.sum(r.Numerator)
-	d := f.sum(r.Denominator) - f.sum(r.Minus)
+	n := f.sum(ops.num)
+	d := f.sum(ops.den) - f.sum(ops.minus)
 	if d <= 0 {
 		if len(r.Minus) > 0 {
 			return 0, 0, s.ruleError(c, r.Denominator[0], ErrZeroDenominator,
@@ -91,7 +115,7 @@ func (s *Set) fraction(c *Criterion, f figures) (int64, int64, *FieldError) {
 	if n > d && !r.AllowOver {
 		return 0, 0, s.ruleError(c, r.Numerator[0], ErrExceeds,
 			fmt.Sprintf("không được lớn hơn %s (%s > %s)", s.denominatorText(r), GroupThousands(n), GroupThousands(d)),
-			fmt.Sprintf("must not exceed %s (%d > %d)", r.Denominator[0], n, d))
+			fmt.Sprintf("must not exceed %s (%d > %d)", strings.Join(r.Denominator, " + "), n, d))
 	}
 	return n, d, nil
 }
@@ -111,93 +135,115 @@ func (s *Set) denominatorText(r *Rule) string {
 	return b.String()
 }
 
-func fractionText(n, d int64) (string, Fixed) {
+// fraction writes "n/d = r%" and returns the ratio and where its text is.
+func (l *line) fraction(n, d int64) (Fixed, int, int) {
 	ratio := RatioPercent(n, d)
-	return GroupThousands(n) + "/" + GroupThousands(d) + " = " + ratio.String() + "%", ratio
+	l.n(n).s("/").n(d).s(" = ")
+	start := len(l.b)
+	l.fx(ratio).s("%")
+	return ratio, start, len(l.b)
+}
+
+// finish returns the working line and the ratio text sliced from it.
+func (l *line) finish(start, end int) (string, string) {
+	w := l.String()
+	return w, w[start:end]
 }
 
 // ratioRule is R2: at or above full → max; from floor → ratio × max / full; below → 0.
 func ratioRule(c *Criterion, n, d int64) Result {
 	r := &c.Rule
-	text, ratio := fractionText(n, d)
-	res := Result{Ratio: ratio.String() + "%"}
+	var buf [128]byte
+	l := newLine(buf[:])
+	ratio, a, b := l.fraction(n, d)
+	var res Result
 	switch {
 	case n*10000 >= int64(r.Full)*d:
 		res.Points = c.Max
-		res.Working = fmt.Sprintf("%s ≥ %s%% → %s", text, r.Full.Short(), c.Max.Short())
+		l.s(" ≥ ").short(r.Full).s("% → ").short(c.Max)
 	case n*10000 >= int64(r.Floor)*d:
 		res.Points = min(Fixed(roundDiv(10000*n*int64(c.Max), d*int64(r.Full))), c.Max)
-		cmp := fmt.Sprintf("≥ %s%%", r.Floor.Short())
 		if r.Floor == 0 {
-			cmp = fmt.Sprintf("< %s%%", r.Full.Short())
+			l.s(" < ").short(r.Full).s("%")
+		} else {
+			l.s(" ≥ ").short(r.Floor).s("%")
 		}
-		res.Working = fmt.Sprintf("%s %s → %s × %s / %s = %s", text, cmp, ratio.String(), c.Max.Short(), r.Full.Short(), res.Points.String())
+		l.s(" → ").fx(ratio).s(" × ").short(c.Max).s(" / ").short(r.Full).s(" = ").fx(res.Points)
 	default:
-		res.Working = fmt.Sprintf("%s < %s%% → 0", text, r.Floor.Short())
+		l.s(" < ").short(r.Floor).s("% → 0")
 	}
+	res.Working, res.Ratio = l.finish(a, b)
 	return res
 }
 
 func thresholdRule(c *Criterion, n, d int64) Result {
 	r := &c.Rule
-	text, ratio := fractionText(n, d)
-	res := Result{Ratio: ratio.String() + "%"}
+	var buf [96]byte
+	l := newLine(buf[:])
+	_, a, b := l.fraction(n, d)
+	var res Result
 	if n*10000 >= int64(r.At)*d {
 		res.Points = min(r.Points, c.Max)
-		res.Working = fmt.Sprintf("%s ≥ %s%% → %s", text, r.At.Short(), res.Points.Short())
+		l.s(" ≥ ").short(r.At).s("% → ").short(res.Points)
 	} else {
-		res.Working = fmt.Sprintf("%s < %s%% → 0", text, r.At.Short())
+		l.s(" < ").short(r.At).s("% → 0")
 	}
+	res.Working, res.Ratio = l.finish(a, b)
 	return res
 }
 
 func allOrNothingRule(c *Criterion, n, d int64) Result {
-	text, ratio := fractionText(n, d)
-	res := Result{Ratio: ratio.String() + "%"}
+	var buf [96]byte
+	l := newLine(buf[:])
+	_, a, b := l.fraction(n, d)
+	var res Result
 	if n >= d {
 		res.Points = c.Max
-		res.Working = fmt.Sprintf("%s → %s", text, c.Max.Short())
+		l.s(" → ").short(c.Max)
 	} else {
-		res.Working = text + " < 100% → 0"
+		l.s(" < 100% → 0")
 	}
+	res.Working, res.Ratio = l.finish(a, b)
 	return res
 }
 
 func tiersRule(c *Criterion, v int64) Result {
 	r := &c.Rule
-	show := func(x int64) string {
-		if r.Kind == KindAmountTiers {
-			return GroupThousands(x) + " đ"
-		}
-		if r.Noun != "" {
-			return GroupThousands(x) + " " + r.Noun
-		}
-		return GroupThousands(x)
+	var buf [96]byte
+	l := newLine(buf[:]).n(v)
+	if r.Kind == KindAmountTiers {
+		l.s(" đ")
+	} else if r.Noun != "" {
+		l.s(" ").s(r.Noun)
 	}
 	for _, t := range r.Tiers {
 		if v >= t.Min {
 			p := min(t.Points, c.Max)
-			return Result{Points: p, Working: fmt.Sprintf("%s ≥ %s → %s", show(v), strconv.FormatInt(t.Min, 10), p.Short())}
+			l.s(" ≥ ").n(t.Min)
+			if r.Kind == KindAmountTiers {
+				l.s(" đ")
+			}
+			return Result{Points: p, Working: l.s(" → ").short(p).String()}
 		}
 	}
-	last := r.Tiers[len(r.Tiers)-1].Min
 	if r.Kind == KindAmountTiers {
-		return Result{Working: fmt.Sprintf("%s → 0", show(v))}
+		return Result{Working: l.s(" → 0").String()}
 	}
-	return Result{Working: fmt.Sprintf("%s < %d → 0", show(v), last)}
+	return Result{Working: l.s(" < ").n(r.Tiers[len(r.Tiers)-1].Min).s(" → 0").String()}
 }
 
 // perDayRule is R4: count ÷ working days; below 1 → 0; capped at the maximum.
 func perDayRule(c *Criterion, count, days int64) Result {
 	rate := Fixed(roundDiv(count*100, days))
-	text := fmt.Sprintf("%s lần / %s ngày làm việc = %s", GroupThousands(count), GroupThousands(days), rate.String())
+	var buf [128]byte
+	l := newLine(buf[:]).n(count).s(" lần / ").n(days).s(" ngày làm việc = ").fx(rate)
 	switch {
 	case count < days:
-		return Result{Working: text + " < 1 → 0"}
+		return Result{Working: l.s(" < 1 → 0").String()}
 	case count*100 >= int64(c.Max)*days:
-		return Result{Points: c.Max, Working: fmt.Sprintf("%s ≥ %s → %s", text, c.Max.Short(), c.Max.Short())}
+		return Result{Points: c.Max, Working: l.s(" ≥ ").short(c.Max).s(" → ").short(c.Max).String()}
 	}
-	return Result{Points: rate, Working: text + " → " + rate.String()}
+	return Result{Points: rate, Working: l.s(" → ").fx(rate).String()}
 }
 
 // dateRule awards the points of the first window the date falls in.
@@ -230,18 +276,8 @@ func (s *Set) derivedRule(c *Criterion, lines []Line, appraised bool) Result {
 	}
 	fromMax := s.groupsMax(c.Rule.From)
 	toMax := s.groupsMax(c.Rule.To)
-	p := Fixed(roundDiv(int64(got)*int64(toMax), int64(fromMax)))
-	p = min(p, toMax)
-	return Result{Points: p, Working: fmt.Sprintf("%s: %s / %s × %s = %s", joinCodes(c.Rule.From), got.String(), fromMax.Short(), toMax.Short(), p.String())}
-}
-
-func joinCodes(codes []string) string {
-	s := ""
-	for i, c := range codes {
-		if i > 0 {
-			s += " + "
-		}
-		s += c
-	}
-	return s
+	p := min(Fixed(roundDiv(int64(got)*int64(toMax), int64(fromMax))), toMax)
+	var buf [96]byte
+	w := newLine(buf[:]).s(strings.Join(c.Rule.From, " + ")).s(": ").fx(got).s(" / ").short(fromMax).s(" × ").short(toMax).s(" = ").fx(p)
+	return Result{Points: p, Working: w.String()}
 }

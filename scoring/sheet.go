@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -81,21 +82,30 @@ func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
 	if sub.NotSubmitted {
 		return sh, errs.err()
 	}
+	known := sh.Flags[:0:0]
+	for _, f := range sh.Flags {
+		if s.hasFlag(f) {
+			known = append(known, f) // an undeclared flag is reported by checkHeader
+		}
+	}
+	sh.Flags = known
 	self := s.parseFigures(sub.Figures, sh.Flags, "figures.", &errs)
-	appraised := self
+	appraised, touched := self, []bool(nil)
 	if a := sub.Appraisal; a != nil {
 		sh.Appraised = true
-		appraised = s.applyCorrections(sub.Figures, a, sh.Flags, &errs)
+		if len(a.Corrections) > 0 {
+			appraised, touched = s.applyCorrections(sub.Figures, a, sh.Flags, &errs)
+		}
 		sh.Corrections = a.Corrections
 	}
 	if len(errs.errs) > 0 {
 		return nil, errs.err()
 	}
 	s.checkConsistency(self, "figures.", &errs)
-	if sh.Appraised {
+	if appraised != self {
 		s.checkConsistency(appraised, "appraisal.", &errs)
 	}
-	sh.Lines = s.lines(sh.Flags, self, appraised, st, &errs)
+	sh.Lines = s.lines(sh.Flags, self, appraised, touched, st, &errs)
 	if sub.Appraisal != nil {
 		s.flagLines(sh.Lines, sub.Appraisal, &errs)
 	}
@@ -127,20 +137,16 @@ func (s *Set) checkHeader(sub *Submission, st *Settings, errs *errorList) {
 		errs.addf("settings", "Thiết lập đợt đánh giá", ErrInvalid, "", err.Error(), "invalid campaign settings: "+err.Error())
 	}
 	for _, f := range sub.Flags {
-		known := false
-		for _, d := range s.Flags {
-			known = known || d.Key == f
-		}
-		if !known {
+		if !s.hasFlag(f) {
 			errs.addf("flags", "Thuộc tính đơn vị", ErrUnknown, "", fmt.Sprintf("thuộc tính %q không có trong bộ tiêu chí", f),
 				fmt.Sprintf("flag %q is not declared by the criteria set", f))
 		}
 	}
 }
 
-// needed returns the figure keys a unit with the flags must report, in
+// neededKeys returns the figure keys a unit with the flags must report, in
 // declaration order.
-func (s *Set) needed(flags []string) []string {
+func (s *Set) neededKeys(flags []string) []string {
 	want := map[string]bool{}
 	for _, c := range s.idx.criteria {
 		if c.Applies(flags) {
@@ -165,41 +171,70 @@ func (s *Set) needed(flags []string) []string {
 	return keys
 }
 
+// flagKey is the cache key of a sorted flag list.
+func flagKey(flags []string) string {
+	switch len(flags) {
+	case 0:
+		return ""
+	case 1:
+		return flags[0]
+	}
+	return strings.Join(flags, "\x00")
+}
+
+// neededPositions returns the positions of the figures a unit with the
+// (sorted, declared) flags must report.
+func (s *Set) neededPositions(flags []string) []int { return s.idx.needed[flagKey(flags)] }
+
 // Needed returns the figure keys a unit with the flags must report.
-func (s *Set) Needed(flags []string) []string { return s.needed(flags) }
+func (s *Set) Needed(flags []string) []string {
+	flags = sortedCopy(flags)
+	var keys []string
+	for _, p := range s.neededPositions(flags) {
+		keys = append(keys, s.Figures[p].Key)
+	}
+	return keys
+}
 
 // parseFigures parses every needed figure and refuses unknown keys.
-func (s *Set) parseFigures(raw map[string]any, flags []string, prefix string, errs *errorList) figures {
-	out := make(figures, len(s.Figures))
-	for _, k := range s.needed(flags) {
-		f := s.idx.figures[k]
-		v, fe := parseValue(f, raw[k])
+func (s *Set) parseFigures(raw map[string]any, flags []string, prefix string, errs *errorList) *figures {
+	out := s.newFigures()
+	for _, p := range s.neededPositions(flags) {
+		f := &s.Figures[p]
+		v, fe := parseValue(f, raw[f.Key])
 		if fe != nil {
-			fe.Field = prefix + k
+			fe.Field = prefix + f.Key
 			errs.add(*fe)
 			continue
 		}
-		out[k] = v
+		out.vals[p] = v
 	}
-	for _, k := range sortedKeys(raw) {
-		if s.idx.figures[k] == nil {
-			errs.addf(prefix+k, "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí %s", k, s.Annex),
-				fmt.Sprintf("figure %q is not declared by criteria set %s", k, s.Annex))
+	var unknown []string
+	for k := range raw {
+		if _, ok := s.idx.pos[k]; !ok {
+			unknown = append(unknown, k)
 		}
+	}
+	sortStrings(unknown)
+	for _, k := range unknown {
+		errs.addf(prefix+k, "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí %s", k, s.Annex),
+			fmt.Sprintf("figure %q is not declared by criteria set %s", k, s.Annex))
 	}
 	return out
 }
 
 // applyCorrections parses the unit's figures with the appraiser's
-// corrections applied.
-func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string, errs *errorList) figures {
+// corrections applied, and reports which figure positions they touched.
+func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string, errs *errorList) (*figures, []bool) {
 	merged := make(map[string]any, len(raw))
 	for k, v := range raw {
 		merged[k] = v
 	}
+	touched := make([]bool, len(s.Figures))
 	for i, c := range a.Corrections {
 		field := fmt.Sprintf("appraisal.corrections[%d]", i)
-		if s.idx.figures[c.Figure] == nil {
+		p, ok := s.idx.pos[c.Figure]
+		if !ok {
 			errs.addf(field+".figure", "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí", c.Figure),
 				fmt.Sprintf("figure %q is not declared", c.Figure))
 			continue
@@ -208,6 +243,7 @@ func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string,
 			errs.addf(field+".reason", "Lý do điều chỉnh", ErrRequired, "", "điều chỉnh số liệu phải có lý do", "a correction needs a reason")
 		}
 		merged[c.Figure] = c.Value
+		touched[p] = true
 	}
 	var local errorList
 	out := s.parseFigures(merged, flags, "appraisal.figures.", &local)
@@ -216,49 +252,63 @@ func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string,
 			errs.add(e)
 		}
 	}
-	return out
+	return out, touched
 }
 
 // checkConsistency applies the set's checks between figures.
-func (s *Set) checkConsistency(f figures, prefix string, errs *errorList) {
+func (s *Set) checkConsistency(f *figures, prefix string, errs *errorList) {
 	for _, ch := range s.Checks {
-		if _, ok := f[ch.Total]; !ok {
+		tp := s.idx.pos[ch.Total]
+		if f.vals[tp].Type == "" {
 			continue
 		}
-		if parts := f.sum(ch.Parts); parts > f[ch.Total].Int {
-			total := s.idx.figures[ch.Total]
+		var parts int64
+		for _, k := range ch.Parts {
+			parts += f.vals[s.idx.pos[k]].Int
+		}
+		if total := f.vals[tp].Int; parts > total {
 			errs.addf(prefix+ch.Parts[0], s.idx.figures[ch.Parts[0]].Label, ErrExceeds, "",
-				fmt.Sprintf("tổng %s không được lớn hơn «%s» (%s)", GroupThousands(parts), total.Label, GroupThousands(f[ch.Total].Int)),
-				fmt.Sprintf("the parts sum to %d, more than %s (%d)", parts, ch.Total, f[ch.Total].Int))
+				fmt.Sprintf("tổng %s không được lớn hơn «%s» (%s)", GroupThousands(parts), s.idx.figures[ch.Total].Label, GroupThousands(total)),
+				fmt.Sprintf("the parts sum to %d, more than %s (%d)", parts, ch.Total, total))
 		}
 	}
 }
 
 // lines evaluates every criterion for the self and appraised figures.
-func (s *Set) lines(flags []string, self, appraised figures, st *Settings, errs *errorList) []Line {
-	lines := make([]Line, 0, len(s.idx.criteria))
-	for _, c := range s.idx.criteria {
-		l := Line{Code: c.Code, Section: c.Section, Group: c.Group, Title: c.Title, Ruling: c.Ruling, Note: c.Note,
+// Criteria whose figures the appraiser did not touch keep the self result.
+func (s *Set) lines(flags []string, self, appraised *figures, touched []bool, st *Settings, errs *errorList) []Line {
+	lines := make([]Line, len(s.idx.criteria))
+	shownPool := make([]ShownValue, 0, s.idx.shown[flagKey(flags)])
+	for i, c := range s.idx.criteria {
+		l := &lines[i]
+		*l = Line{Code: c.Code, Section: c.Section, Group: c.Group, Title: c.Title, Ruling: c.Ruling, Note: c.Note,
 			Max: s.EffectiveMax(c, flags), Applicable: c.Applies(flags)}
 		if !l.Applicable {
 			l.Self.Working, l.Appraised.Working = NotApplicable, NotApplicable
-			lines = append(lines, l)
 			continue
 		}
-		l.Figures = s.shown(c, self, appraised)
-		if c.Rule.Kind != KindDerived {
-			var fe *FieldError
-			if l.Self, fe = s.evaluate(c, self, st); fe != nil {
-				errs.add(*fe) // the appraised figures are the same or corrected: one report is enough
-			} else if l.Appraised, fe = s.evaluate(c, appraised, st); fe != nil {
+		ops := &s.idx.ops[i]
+		start := len(shownPool)
+		shownPool = s.shown(shownPool, ops, self, appraised)
+		l.Figures = shownPool[start:len(shownPool):len(shownPool)]
+		if c.Rule.Kind == KindDerived {
+			continue
+		}
+		var fe *FieldError
+		if l.Self, fe = s.evaluate(i, self, st); fe != nil {
+			errs.add(*fe) // the appraised figures are the same or corrected: one report is enough
+			continue
+		}
+		l.Appraised = l.Self
+		if touchedAny(touched, ops.figs) {
+			if l.Appraised, fe = s.evaluate(i, appraised, st); fe != nil {
 				fe.Field = "appraisal." + fe.Field
 				errs.add(*fe)
 			}
 		}
-		lines = append(lines, l)
 	}
-	for i := range lines {
-		if c := s.idx.criteria[i]; c.Rule.Kind == KindDerived && lines[i].Applicable {
+	for i, c := range s.idx.criteria {
+		if c.Rule.Kind == KindDerived && lines[i].Applicable {
 			lines[i].Self = s.derivedRule(c, lines, false)
 			lines[i].Appraised = s.derivedRule(c, lines, true)
 		}
@@ -266,14 +316,27 @@ func (s *Set) lines(flags []string, self, appraised figures, st *Settings, errs 
 	return lines
 }
 
-// shown lists a criterion's figures for column (3).
-func (s *Set) shown(c *Criterion, self, appraised figures) []ShownValue {
-	out := make([]ShownValue, 0, len(c.Figures))
-	for _, k := range c.Figures {
-		f := s.idx.figures[k]
-		sv := ShownValue{Key: k, Label: f.Label, Unit: f.Unit, Value: appraised[k].Display(f)}
-		if orig := self[k].Display(f); orig != sv.Value {
-			sv.Original = orig
+func touchedAny(touched []bool, ps []int) bool {
+	if touched == nil {
+		return false
+	}
+	for _, p := range ps {
+		if touched[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// shown appends a criterion's figures for column (3).
+func (s *Set) shown(out []ShownValue, ops *ruleOps, self, appraised *figures) []ShownValue {
+	for _, p := range ops.figs {
+		f := &s.Figures[p]
+		sv := ShownValue{Key: f.Key, Label: f.Label, Unit: f.Unit, Value: appraised.display(p)}
+		if self != appraised {
+			if orig := self.display(p); orig != sv.Value {
+				sv.Original = orig
+			}
 		}
 		out = append(out, sv)
 	}
@@ -304,6 +367,7 @@ func (s *Set) flagLines(lines []Line, a *Appraisal, errs *errorList) {
 
 // total fills the section subtotals and totals from rounded line points.
 func (s *Set) total(sh *Sheet) {
+	sh.Sections = make([]SectionTotal, 0, len(s.Sections))
 	for _, sec := range s.Sections {
 		t := SectionTotal{Code: sec.Code, Title: sec.Title}
 		for _, l := range sh.Lines {
@@ -332,13 +396,10 @@ func sortedCopy(in []string) []string {
 	return out
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func sortStrings(list []string) {
+	if len(list) > 1 {
+		sort.Strings(list)
 	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Evaluate scores one criterion from raw figures alone, as a form does
@@ -352,24 +413,38 @@ func (s *Set) Evaluate(code string, raw map[string]any, st *Settings) (Result, e
 	if c.Rule.Kind == KindDerived {
 		return Result{}, fmt.Errorf("criterion %s is derived from other criteria: score the whole sheet", code)
 	}
+	i := 0
+	for s.idx.criteria[i] != c {
+		i++
+	}
 	var errs errorList
-	f := make(figures, len(c.Figures))
-	for _, k := range c.Figures {
-		v, fe := parseValue(s.idx.figures[k], raw[k])
+	f := s.newFigures()
+	for _, p := range s.idx.ops[i].figs {
+		v, fe := parseValue(&s.Figures[p], raw[s.Figures[p].Key])
 		if fe != nil {
 			fe.Criteria = []string{code}
 			errs.add(*fe)
 			continue
 		}
-		f[k] = v
+		f.vals[p] = v
 	}
 	if err := errs.err(); err != nil {
 		return Result{}, err
 	}
-	res, fe := s.evaluate(c, f, st)
+	res, fe := s.evaluate(i, f, st)
 	if fe != nil {
 		errs.add(*fe)
 		return Result{}, errs.err()
 	}
 	return res, nil
+}
+
+// hasFlag reports whether the set declares the flag.
+func (s *Set) hasFlag(key string) bool {
+	for _, d := range s.Flags {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
 }

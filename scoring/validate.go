@@ -76,6 +76,53 @@ func (v *setValidator) run() {
 	if len(v.problems) == 0 {
 		v.maxima()
 	}
+	if len(v.problems) == 0 {
+		v.compile()
+	}
+}
+
+// compile resolves figure keys to positions and caches, per combination of
+// flags, which figures a unit must report.
+func (v *setValidator) compile() {
+	s := v.set
+	s.idx.pos = make(map[string]int, len(s.Figures))
+	for i, f := range s.Figures {
+		s.idx.pos[f.Key] = i
+	}
+	positions := func(keys []string) []int {
+		out := make([]int, len(keys))
+		for i, k := range keys {
+			out[i] = s.idx.pos[k]
+		}
+		return out
+	}
+	s.idx.ops = make([]ruleOps, len(s.idx.criteria))
+	for i, c := range s.idx.criteria {
+		r := &c.Rule
+		s.idx.ops[i] = ruleOps{num: positions(r.Numerator), den: positions(r.Denominator), minus: positions(r.Minus),
+			sum: positions(r.Sum), figs: positions(c.Figures), fig: s.idx.pos[r.Figure]}
+		c.yesWorking = "Có → " + c.Max.Short()
+	}
+	s.idx.needed = map[string][]int{}
+	s.idx.shown = map[string]int{}
+	for mask := 0; mask < 1<<len(s.Flags); mask++ {
+		var flags []string
+		for i, f := range s.Flags {
+			if mask&(1<<i) != 0 {
+				flags = append(flags, f.Key)
+			}
+		}
+		sortStrings(flags)
+		key := strings.Join(flags, "\x00")
+		s.idx.needed[key] = positions(s.neededKeys(flags))
+		shown := 0
+		for _, c := range s.idx.criteria {
+			if c.Applies(flags) {
+				shown += len(c.Figures)
+			}
+		}
+		s.idx.shown[key] = shown
+	}
 }
 
 func (v *setValidator) figures() {
