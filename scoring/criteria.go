@@ -201,11 +201,13 @@ type Deduction struct {
 // index is what Validate derives from a Set for scoring.
 type index struct {
 	figures  map[string]*Figure
-	pos      map[string]int   // figure key → position in Set.Figures
-	ops      []ruleOps        // per criterion, parallel to criteria
-	needed   map[string][]int // flags joined by "\x00" → positions to report
-	shown    map[string]int   // flags → figures shown on a sheet
-	criteria []*Criterion     // in order
+	pos      map[string]int    // figure key → position in Set.Figures
+	ops      []ruleOps         // per criterion, parallel to criteria
+	needed   map[string][]int  // flags joined by "\x00" → positions to report
+	wanted   map[string][]bool // the same as a mask over Set.Figures
+	shown    map[string]int    // flags → figures shown on a sheet
+	criteria []*Criterion      // in order
+	section  []int             // per criterion, the position of its section
 	byCode   map[string]*Criterion
 	groups   map[string]*Group // "II.1" → group
 	deduct   map[DeductionKind]*Deduction

@@ -26,11 +26,20 @@ type figures struct {
 	set  *Set
 	vals []Value
 	disp []string
+	bad  []FieldError // parse errors, reported in declaration order
+}
+
+func (f *figures) badAt(field string) *FieldError {
+	for i := range f.bad {
+		if f.bad[i].Field == field {
+			return &f.bad[i]
+		}
+	}
+	return nil
 }
 
 func (s *Set) newFigures() *figures {
-	n := len(s.Figures)
-	return &figures{set: s, vals: make([]Value, n), disp: make([]string, n)}
+	return &figures{set: s, vals: make([]Value, len(s.Figures))}
 }
 
 func (f *figures) sum(ps []int) int64 {
@@ -42,6 +51,9 @@ func (f *figures) sum(ps []int) int64 {
 }
 
 func (f *figures) display(p int) string {
+	if f.disp == nil {
+		f.disp = make([]string, len(f.vals))
+	}
 	if f.disp[p] == "" {
 		f.disp[p] = f.vals[p].Display(&f.set.Figures[p])
 	}
@@ -57,8 +69,9 @@ func (s *Set) ruleError(c *Criterion, key, code, vi, en string) *FieldError {
 	return fe
 }
 
-// evaluate scores one applicable, non-derived criterion (the i-th).
-func (s *Set) evaluate(i int, f *figures, st *Settings) (Result, *FieldError) {
+// evaluate scores one applicable, non-derived criterion (the i-th). With
+// explain it also writes the working line; without, only the points.
+func (s *Set) evaluate(i int, f *figures, st *Settings, explain bool) (Result, *FieldError) {
 	c, ops := s.idx.criteria[i], &s.idx.ops[i]
 	r := &c.Rule
 	switch r.Kind {
@@ -69,15 +82,15 @@ func (s *Set) evaluate(i int, f *figures, st *Settings) (Result, *FieldError) {
 		}
 		switch r.Kind {
 		case KindRatio:
-			return ratioRule(c, n, d), nil
+			return ratioRule(c, n, d, explain), nil
 		case KindThreshold:
-			return thresholdRule(c, n, d), nil
+			return thresholdRule(c, n, d, explain), nil
 		}
-		return allOrNothingRule(c, n, d), nil
+		return allOrNothingRule(c, n, d, explain), nil
 	case KindCountTiers, KindAmountTiers:
-		return tiersRule(c, f.sum(ops.sum)), nil
+		return tiersRule(c, f.sum(ops.sum), explain), nil
 	case KindYesNo:
-		if f.vals[ops.fig].Bool {
+		if f.vals[ops.fig].Bool() {
 			return Result{Points: c.Max, Working: c.yesWorking}, nil
 		}
 		return Result{Working: "Không → 0"}, nil
@@ -86,13 +99,16 @@ func (s *Set) evaluate(i int, f *figures, st *Settings) (Result, *FieldError) {
 			return Result{}, &FieldError{Field: "settings.working_days", Code: ErrInvalid, Criteria: []string{c.Code},
 				Message: "số ngày làm việc của đợt đánh giá phải lớn hơn 0", MessageEN: "the campaign's working days must be above 0"}
 		}
-		return perDayRule(c, f.vals[ops.fig].Int, int64(st.WorkingDays)), nil
+		return perDayRule(c, f.vals[ops.fig].Int, int64(st.WorkingDays), explain), nil
 	case KindDateWindow:
-		return dateRule(c, f.vals[ops.fig], st.Year), nil
+		return dateRule(c, f.vals[ops.fig], st.Year, explain), nil
 	case KindChoice:
-		p := min(r.Options[f.vals[ops.fig].Choice], c.Max)
-		var buf [96]byte
-		return Result{Points: p, Working: newLine(buf[:]).s(f.display(ops.fig)).s(" → ").short(p).String()}, nil
+		res := Result{Points: min(r.Options[s.Figures[ops.fig].Choices[f.vals[ops.fig].Int].Key], c.Max)}
+		if explain {
+			var buf [96]byte
+			res.Working = newLine(buf[:]).s(f.display(ops.fig)).s(" → ").short(res.Points).String()
+		}
+		return res, nil
 	}
 	return Result{}, &FieldError{Field: c.Code, Code: ErrInvalid, Message: "quy tắc không hỗ trợ", MessageEN: "unsupported rule"}
 }
@@ -151,18 +167,29 @@ func (l *line) finish(start, end int) (string, string) {
 }
 
 // ratioRule is R2: at or above full → max; from floor → ratio × max / full; below → 0.
-func ratioRule(c *Criterion, n, d int64) Result {
+func ratioRule(c *Criterion, n, d int64, explain bool) Result {
 	r := &c.Rule
-	var buf [128]byte
-	l := newLine(buf[:])
-	ratio, a, b := l.fraction(n, d)
 	var res Result
+	branch := 0
 	switch {
 	case n*10000 >= int64(r.Full)*d:
 		res.Points = c.Max
-		l.s(" ≥ ").short(r.Full).s("% → ").short(c.Max)
 	case n*10000 >= int64(r.Floor)*d:
 		res.Points = min(Fixed(roundDiv(10000*n*int64(c.Max), d*int64(r.Full))), c.Max)
+		branch = 1
+	default:
+		branch = 2
+	}
+	if !explain {
+		return res
+	}
+	var buf [128]byte
+	l := newLine(buf[:])
+	ratio, a, b := l.fraction(n, d)
+	switch branch {
+	case 0:
+		l.s(" ≥ ").short(r.Full).s("% → ").short(c.Max)
+	case 1:
 		if r.Floor == 0 {
 			l.s(" < ").short(r.Full).s("%")
 		} else {
@@ -176,14 +203,20 @@ func ratioRule(c *Criterion, n, d int64) Result {
 	return res
 }
 
-func thresholdRule(c *Criterion, n, d int64) Result {
+func thresholdRule(c *Criterion, n, d int64, explain bool) Result {
 	r := &c.Rule
+	var res Result
+	hit := n*10000 >= int64(r.At)*d
+	if hit {
+		res.Points = min(r.Points, c.Max)
+	}
+	if !explain {
+		return res
+	}
 	var buf [96]byte
 	l := newLine(buf[:])
 	_, a, b := l.fraction(n, d)
-	var res Result
-	if n*10000 >= int64(r.At)*d {
-		res.Points = min(r.Points, c.Max)
+	if hit {
 		l.s(" ≥ ").short(r.At).s("% → ").short(res.Points)
 	} else {
 		l.s(" < ").short(r.At).s("% → 0")
@@ -192,13 +225,18 @@ func thresholdRule(c *Criterion, n, d int64) Result {
 	return res
 }
 
-func allOrNothingRule(c *Criterion, n, d int64) Result {
-	var buf [96]byte
-	l := newLine(buf[:])
-	_, a, b := l.fraction(n, d)
+func allOrNothingRule(c *Criterion, n, d int64, explain bool) Result {
 	var res Result
 	if n >= d {
 		res.Points = c.Max
+	}
+	if !explain {
+		return res
+	}
+	var buf [96]byte
+	l := newLine(buf[:])
+	_, a, b := l.fraction(n, d)
+	if n >= d {
 		l.s(" → ").short(c.Max)
 	} else {
 		l.s(" < 100% → 0")
@@ -207,8 +245,22 @@ func allOrNothingRule(c *Criterion, n, d int64) Result {
 	return res
 }
 
-func tiersRule(c *Criterion, v int64) Result {
+func tiersRule(c *Criterion, v int64, explain bool) Result {
 	r := &c.Rule
+	tier := -1
+	for i, t := range r.Tiers {
+		if v >= t.Min {
+			tier = i
+			break
+		}
+	}
+	var res Result
+	if tier >= 0 {
+		res.Points = min(r.Tiers[tier].Points, c.Max)
+	}
+	if !explain {
+		return res
+	}
 	var buf [96]byte
 	l := newLine(buf[:]).n(v)
 	if r.Kind == KindAmountTiers {
@@ -216,57 +268,79 @@ func tiersRule(c *Criterion, v int64) Result {
 	} else if r.Noun != "" {
 		l.s(" ").s(r.Noun)
 	}
-	for _, t := range r.Tiers {
-		if v >= t.Min {
-			p := min(t.Points, c.Max)
-			l.s(" ≥ ").n(t.Min)
-			if r.Kind == KindAmountTiers {
-				l.s(" đ")
-			}
-			return Result{Points: p, Working: l.s(" → ").short(p).String()}
+	switch {
+	case tier >= 0:
+		l.s(" ≥ ").n(r.Tiers[tier].Min)
+		if r.Kind == KindAmountTiers {
+			l.s(" đ")
 		}
+		l.s(" → ").short(res.Points)
+	case r.Kind == KindAmountTiers:
+		l.s(" → 0")
+	default:
+		l.s(" < ").n(r.Tiers[len(r.Tiers)-1].Min).s(" → 0")
 	}
-	if r.Kind == KindAmountTiers {
-		return Result{Working: l.s(" → 0").String()}
-	}
-	return Result{Working: l.s(" < ").n(r.Tiers[len(r.Tiers)-1].Min).s(" → 0").String()}
+	res.Working = l.String()
+	return res
 }
 
 // perDayRule is R4: count ÷ working days; below 1 → 0; capped at the maximum.
-func perDayRule(c *Criterion, count, days int64) Result {
+func perDayRule(c *Criterion, count, days int64, explain bool) Result {
 	rate := Fixed(roundDiv(count*100, days))
-	var buf [128]byte
-	l := newLine(buf[:]).n(count).s(" lần / ").n(days).s(" ngày làm việc = ").fx(rate)
+	var res Result
+	branch := 0
 	switch {
 	case count < days:
-		return Result{Working: l.s(" < 1 → 0").String()}
 	case count*100 >= int64(c.Max)*days:
-		return Result{Points: c.Max, Working: l.s(" ≥ ").short(c.Max).s(" → ").short(c.Max).String()}
+		res.Points, branch = c.Max, 1
+	default:
+		res.Points, branch = rate, 2
 	}
-	return Result{Points: rate, Working: l.s(" → ").fx(rate).String()}
+	if !explain {
+		return res
+	}
+	var buf [128]byte
+	l := newLine(buf[:]).n(count).s(" lần / ").n(days).s(" ngày làm việc = ").fx(rate)
+	switch branch {
+	case 0:
+		l.s(" < 1 → 0")
+	case 1:
+		l.s(" ≥ ").short(c.Max).s(" → ").short(c.Max)
+	default:
+		l.s(" → ").fx(rate)
+	}
+	res.Working = l.String()
+	return res
 }
 
 // dateRule awards the points of the first window the date falls in.
-func dateRule(c *Criterion, v Value, year int) Result {
+func dateRule(c *Criterion, v Value, year int, explain bool) Result {
 	if v.Empty {
 		return Result{Working: "không ban hành → 0"}
 	}
 	var end Date
+	date := v.Date()
 	for _, w := range c.Rule.Windows {
 		end = Date{year + w.YearOffset, w.Month, w.Day}
-		if !end.Before(v.Date) {
-			p := min(w.Points, c.Max)
-			return Result{Points: p, Working: fmt.Sprintf("%s, %s (đến %s) → %s", v.Date, w.Label, end, p.Short())}
+		if !end.Before(date) {
+			res := Result{Points: min(w.Points, c.Max)}
+			if explain {
+				res.Working = fmt.Sprintf("%s, %s (đến %s) → %s", date, w.Label, end, res.Points.Short())
+			}
+			return res
 		}
 	}
-	return Result{Working: fmt.Sprintf("%s sau %s → 0", v.Date, end)}
+	if !explain {
+		return Result{}
+	}
+	return Result{Working: fmt.Sprintf("%s sau %s → 0", date, end)}
 }
 
 // derivedRule is R6: (points of From ÷ maximum of From) × maximum of To.
-func (s *Set) derivedRule(c *Criterion, lines []Line, appraised bool) Result {
+func (s *Set) derivedRule(c *Criterion, lines []Line, appraised, explain bool) Result {
 	var got Fixed
-	for _, l := range lines {
-		if contains(c.Rule.From, l.Group) {
+	for i, l := range lines {
+		if contains(c.Rule.From, s.idx.criteria[i].Group) {
 			if appraised {
 				got += l.Appraised.Points
 			} else {
@@ -277,6 +351,9 @@ func (s *Set) derivedRule(c *Criterion, lines []Line, appraised bool) Result {
 	fromMax := s.groupsMax(c.Rule.From)
 	toMax := s.groupsMax(c.Rule.To)
 	p := min(Fixed(roundDiv(int64(got)*int64(toMax), int64(fromMax))), toMax)
+	if !explain {
+		return Result{Points: p}
+	}
 	var buf [96]byte
 	w := newLine(buf[:]).s(strings.Join(c.Rule.From, " + ")).s(": ").fx(got).s(" / ").short(fromMax).s(" × ").short(toMax).s(" = ").fx(p)
 	return Result{Points: p, Working: w.String()}

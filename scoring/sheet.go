@@ -29,6 +29,13 @@ type Sheet struct {
 	Deductions     []DeductionLine `json:"deductions,omitempty"`
 	DeductionTotal Fixed           `json:"deduction_total"`
 	Final          Fixed           `json:"final"` // max(0, appraised − deductions)
+
+	// What Explain needs to write the working lines and column (3); nil
+	// once explained or when read from JSON.
+	set             *Set
+	st              Settings
+	self, appraised *figures
+	touched         []bool
 }
 
 // Line is one criterion of a sheet.
@@ -114,7 +121,50 @@ func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
 	}
 	s.total(sh)
 	s.deduct(sh, sub, st)
+	sh.set, sh.st, sh.self, sh.appraised, sh.touched = s, *st, self, appraised, touched
 	return sh, nil
+}
+
+// Explain writes every line's working and figures (column 3). Score
+// computes points only, so that ranking thousands of units does not pay for
+// text; the JSON encoding, ScoreBatch and the documents explain. It is
+// idempotent and must not run concurrently on one sheet.
+func (sh *Sheet) Explain() {
+	s := sh.set
+	if s == nil {
+		return
+	}
+	shownPool := make([]ShownValue, 0, s.idx.shown[flagKey(sh.Flags)])
+	for i, c := range s.idx.criteria {
+		l := &sh.Lines[i]
+		l.Section, l.Group, l.Title, l.Ruling, l.Note = c.Section, c.Group, c.Title, c.Ruling, c.Note
+		if !l.Applicable {
+			l.Self.Working, l.Appraised.Working = NotApplicable, NotApplicable
+			continue
+		}
+		ops := &s.idx.ops[i]
+		start := len(shownPool)
+		shownPool = s.shown(shownPool, ops, sh.self, sh.appraised)
+		l.Figures = shownPool[start:len(shownPool):len(shownPool)]
+		if c.Rule.Kind == KindDerived {
+			l.Self = s.derivedRule(c, sh.Lines, false, true)
+			l.Appraised = s.derivedRule(c, sh.Lines, true, true)
+			continue
+		}
+		l.Self, _ = s.evaluate(i, sh.self, &sh.st, true)
+		l.Appraised = l.Self
+		if touchedAny(sh.touched, ops.figs) {
+			l.Appraised, _ = s.evaluate(i, sh.appraised, &sh.st, true)
+		}
+	}
+	sh.set, sh.self, sh.appraised, sh.touched = nil, nil, nil, nil
+}
+
+// MarshalJSON explains the sheet first, so its JSON always carries the working.
+func (sh *Sheet) MarshalJSON() ([]byte, error) {
+	sh.Explain()
+	type plain Sheet
+	return json.Marshal((*plain)(sh))
 }
 
 // checkHeader checks the unit, annex and flags of a submission.
@@ -196,25 +246,52 @@ func (s *Set) Needed(flags []string) []string {
 	return keys
 }
 
-// parseFigures parses every needed figure and refuses unknown keys.
+// parseFigures parses every needed figure and refuses unknown keys, in one
+// pass over the raw figures.
 func (s *Set) parseFigures(raw map[string]any, flags []string, prefix string, errs *errorList) *figures {
 	out := s.newFigures()
-	for _, p := range s.neededPositions(flags) {
-		f := &s.Figures[p]
-		v, fe := parseValue(f, raw[f.Key])
+	needed := s.neededPositions(flags)
+	want := s.idx.wanted[flagKey(flags)]
+	var unknown []string
+	found := 0
+	for k, v := range raw {
+		p, ok := s.idx.pos[k]
+		if !ok {
+			unknown = append(unknown, k)
+			continue
+		}
+		if !want[p] {
+			continue // a figure of a criterion that does not apply: ignored
+		}
+		found++
+		val, fe := parseValue(&s.Figures[p], v)
 		if fe != nil {
-			fe.Field = prefix + f.Key
+			fe.Field = prefix + k
+			out.bad = append(out.bad, *fe)
+			continue
+		}
+		out.vals[p] = val
+	}
+	for _, p := range needed {
+		if found == len(needed) && len(out.bad) == 0 {
+			break
+		}
+		if out.vals[p].Present {
+			continue
+		}
+		if fe := out.badAt(prefix + s.Figures[p].Key); fe != nil {
 			errs.add(*fe)
 			continue
 		}
-		out.vals[p] = v
-	}
-	var unknown []string
-	for k := range raw {
-		if _, ok := s.idx.pos[k]; !ok {
-			unknown = append(unknown, k)
+		_, fe := parseValue(&s.Figures[p], nil) // missing: the required error, or an empty optional date
+		if fe != nil {
+			fe.Field = prefix + s.Figures[p].Key
+			errs.add(*fe)
+			continue
 		}
+		out.vals[p] = Value{Present: true, Empty: true}
 	}
+	out.bad = nil
 	sortStrings(unknown)
 	for _, k := range unknown {
 		errs.addf(prefix+k, "", ErrUnknown, "", fmt.Sprintf("số liệu %q không có trong bộ tiêu chí %s", k, s.Annex),
@@ -259,7 +336,7 @@ func (s *Set) applyCorrections(raw map[string]any, a *Appraisal, flags []string,
 func (s *Set) checkConsistency(f *figures, prefix string, errs *errorList) {
 	for _, ch := range s.Checks {
 		tp := s.idx.pos[ch.Total]
-		if f.vals[tp].Type == "" {
+		if !f.vals[tp].Present {
 			continue
 		}
 		var parts int64
@@ -278,30 +355,24 @@ func (s *Set) checkConsistency(f *figures, prefix string, errs *errorList) {
 // Criteria whose figures the appraiser did not touch keep the self result.
 func (s *Set) lines(flags []string, self, appraised *figures, touched []bool, st *Settings, errs *errorList) []Line {
 	lines := make([]Line, len(s.idx.criteria))
-	shownPool := make([]ShownValue, 0, s.idx.shown[flagKey(flags)])
 	for i, c := range s.idx.criteria {
 		l := &lines[i]
-		*l = Line{Code: c.Code, Section: c.Section, Group: c.Group, Title: c.Title, Ruling: c.Ruling, Note: c.Note,
-			Max: s.EffectiveMax(c, flags), Applicable: c.Applies(flags)}
+		l.Code, l.Max, l.Applicable = c.Code, s.EffectiveMax(c, flags), c.Applies(flags)
 		if !l.Applicable {
-			l.Self.Working, l.Appraised.Working = NotApplicable, NotApplicable
 			continue
 		}
 		ops := &s.idx.ops[i]
-		start := len(shownPool)
-		shownPool = s.shown(shownPool, ops, self, appraised)
-		l.Figures = shownPool[start:len(shownPool):len(shownPool)]
 		if c.Rule.Kind == KindDerived {
 			continue
 		}
 		var fe *FieldError
-		if l.Self, fe = s.evaluate(i, self, st); fe != nil {
+		if l.Self, fe = s.evaluate(i, self, st, false); fe != nil {
 			errs.add(*fe) // the appraised figures are the same or corrected: one report is enough
 			continue
 		}
 		l.Appraised = l.Self
 		if touchedAny(touched, ops.figs) {
-			if l.Appraised, fe = s.evaluate(i, appraised, st); fe != nil {
+			if l.Appraised, fe = s.evaluate(i, appraised, st, false); fe != nil {
 				fe.Field = "appraisal." + fe.Field
 				errs.add(*fe)
 			}
@@ -309,8 +380,8 @@ func (s *Set) lines(flags []string, self, appraised *figures, touched []bool, st
 	}
 	for i, c := range s.idx.criteria {
 		if c.Rule.Kind == KindDerived && lines[i].Applicable {
-			lines[i].Self = s.derivedRule(c, lines, false)
-			lines[i].Appraised = s.derivedRule(c, lines, true)
+			lines[i].Self = s.derivedRule(c, lines, false, false)
+			lines[i].Appraised = s.derivedRule(c, lines, true, false)
 		}
 	}
 	return lines
@@ -367,17 +438,17 @@ func (s *Set) flagLines(lines []Line, a *Appraisal, errs *errorList) {
 
 // total fills the section subtotals and totals from rounded line points.
 func (s *Set) total(sh *Sheet) {
-	sh.Sections = make([]SectionTotal, 0, len(s.Sections))
-	for _, sec := range s.Sections {
-		t := SectionTotal{Code: sec.Code, Title: sec.Title}
-		for _, l := range sh.Lines {
-			if l.Section == sec.Code {
-				t.Max += l.Max
-				t.Self += l.Self.Points
-				t.Appraised += l.Appraised.Points
-			}
-		}
-		sh.Sections = append(sh.Sections, t)
+	sh.Sections = make([]SectionTotal, len(s.Sections))
+	for i := range s.Sections {
+		sh.Sections[i].Code, sh.Sections[i].Title = s.Sections[i].Code, s.Sections[i].Title
+	}
+	for i := range sh.Lines {
+		l, t := &sh.Lines[i], &sh.Sections[s.idx.section[i]]
+		t.Max += l.Max
+		t.Self += l.Self.Points
+		t.Appraised += l.Appraised.Points
+	}
+	for _, t := range sh.Sections {
 		sh.SelfTotal += t.Self
 		sh.AppraisedTotal += t.Appraised
 	}
@@ -385,7 +456,10 @@ func (s *Set) total(sh *Sheet) {
 
 // JSON returns the sheet as indented JSON; the same sheet always gives the
 // same bytes.
-func (sh *Sheet) JSON() ([]byte, error) { return json.MarshalIndent(sh, "", "  ") }
+func (sh *Sheet) JSON() ([]byte, error) {
+	sh.Explain()
+	return json.MarshalIndent(sh, "", "  ")
+}
 
 func sortedCopy(in []string) []string {
 	if len(in) == 0 {
@@ -431,7 +505,7 @@ func (s *Set) Evaluate(code string, raw map[string]any, st *Settings) (Result, e
 	if err := errs.err(); err != nil {
 		return Result{}, err
 	}
-	res, fe := s.evaluate(i, f, st)
+	res, fe := s.evaluate(i, f, st, true)
 	if fe != nil {
 		errs.add(*fe)
 		return Result{}, errs.err()

@@ -18,7 +18,31 @@ func score(t *testing.T, set *scoring.Set, sub *scoring.Submission) *scoring.She
 	if err != nil {
 		t.Fatal(err)
 	}
+	sh.Explain()
 	return sh
+}
+
+func TestScoreThenExplain(t *testing.T) {
+	set := templates.MustLoad(scoring.AnnexPL01)
+	st := scoring.DefaultSettings(2026)
+	raw := perfect(set, nil)
+	raw["docs_in"], raw["docs_in_updated"] = int64(7), int64(6)
+	sh, err := set.Score(submission(set, "A", "A", nil, raw), &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sh.Lines[6] // II.1.2
+	if l.Code != "II.1.2" || l.Self.Points != 286 || l.Self.Working != "" {
+		t.Fatalf("before Explain: %+v", l.Self)
+	}
+	js, err := sh.JSON() // the JSON always carries the working
+	if err != nil || !bytes.Contains(js, []byte("6/7 = 85,71% ≥ 70% → 85,71 × 3 / 90 = 2,86")) {
+		t.Fatalf("JSON without working: %v", err)
+	}
+	l = sh.Lines[6]
+	if l.Self.Points != 286 || l.Self.Ratio != "85,71%" || len(l.Figures) != 2 || l.Figures[0].Value != "7" {
+		t.Fatalf("after Explain: %+v", l)
+	}
 }
 
 func TestPerfectUnitScoresExactly100(t *testing.T) {

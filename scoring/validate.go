@@ -104,6 +104,7 @@ func (v *setValidator) compile() {
 		c.yesWorking = "Có → " + c.Max.Short()
 	}
 	s.idx.needed = map[string][]int{}
+	s.idx.wanted = map[string][]bool{}
 	s.idx.shown = map[string]int{}
 	for mask := 0; mask < 1<<len(s.Flags); mask++ {
 		var flags []string
@@ -115,6 +116,11 @@ func (v *setValidator) compile() {
 		sortStrings(flags)
 		key := strings.Join(flags, "\x00")
 		s.idx.needed[key] = positions(s.neededKeys(flags))
+		want := make([]bool, len(s.Figures))
+		for _, p := range s.idx.needed[key] {
+			want[p] = true
+		}
+		s.idx.wanted[key] = want
 		shown := 0
 		for _, c := range s.idx.criteria {
 			if c.Applies(flags) {
@@ -204,6 +210,7 @@ func (v *setValidator) sections(flags map[string]bool) {
 			}
 			s.idx.byCode[c.Code] = c
 			s.idx.criteria = append(s.idx.criteria, c)
+			s.idx.section = append(s.idx.section, si)
 		}
 	}
 	if len(s.idx.criteria) == 0 {

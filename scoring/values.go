@@ -75,25 +75,35 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Value is one parsed figure.
+// Value is one parsed figure, kept small: scoring holds one per declared
+// figure per unit. Int is the count or amount, 1 or 0 for yes/no, the
+// option's position for a choice, and the date as yyyymmdd.
 type Value struct {
-	Type   FigureType
-	Int    int64  // count, amount
-	Bool   bool   // bool
-	Date   Date   // date; zero when Empty
-	Choice string // choice key
-	Empty  bool   // an optional date left empty
+	Int     int64
+	Present bool // parsed (an absent figure is the zero Value)
+	Empty   bool // an optional date left empty
 }
 
-// Display formats the value for a score sheet, Vietnamese-style.
+func dateValue(d Date) Value { return Value{Int: int64(d.ordinal()), Present: true} }
+
+// Date returns a date figure's date.
+func (v Value) Date() Date {
+	n := int(v.Int)
+	return Date{n / 10000, n / 100 % 100, n % 100}
+}
+
+// Bool returns a yes/no figure's answer.
+func (v Value) Bool() bool { return v.Int != 0 }
+
+// Display formats the value of figure f for a score sheet, Vietnamese-style.
 func (v Value) Display(f *Figure) string {
-	switch v.Type {
+	switch f.Type {
 	case TypeCount:
 		return GroupThousands(v.Int)
 	case TypeAmount:
 		return GroupThousands(v.Int) + " đ"
 	case TypeBool:
-		if v.Bool {
+		if v.Bool() {
 			return "Có"
 		}
 		return "Không"
@@ -101,15 +111,13 @@ func (v Value) Display(f *Figure) string {
 		if v.Empty {
 			return "không có"
 		}
-		return v.Date.String()
+		return v.Date().String()
 	case TypeChoice:
-		for _, c := range f.Choices {
-			if c.Key == v.Choice {
-				return c.Label
-			}
+		if v.Int >= 0 && int(v.Int) < len(f.Choices) {
+			return f.Choices[v.Int].Label
 		}
 	}
-	return v.Choice
+	return ""
 }
 
 // parseValue converts a raw figure (from JSON, YAML or a form) to a Value,
@@ -142,43 +150,43 @@ func parseValue(f *Figure, raw any) (Value, *FieldError) {
 		if n > limit {
 			return bad(ErrTooLarge, "vượt quá giới hạn "+GroupThousands(limit), "exceeds the limit of "+strconv.FormatInt(limit, 10))
 		}
-		return Value{Type: f.Type, Int: n}, nil
+		return Value{Int: n, Present: true}, nil
 	case TypeBool:
 		switch r := raw.(type) {
 		case bool:
-			return Value{Type: TypeBool, Bool: r}, nil
+			return boolValue(r), nil
 		case string:
 			switch strings.ToLower(strings.TrimSpace(r)) {
 			case "có", "co", "yes", "true":
-				return Value{Type: TypeBool, Bool: true}, nil
+				return boolValue(true), nil
 			case "không", "khong", "no", "false":
-				return Value{Type: TypeBool, Bool: false}, nil
+				return boolValue(false), nil
 			}
 		}
 		return bad(ErrNotBool, "phải là Có hoặc Không", "must be yes or no")
 	case TypeDate:
 		switch r := raw.(type) {
 		case nil:
-			return Value{Type: TypeDate, Empty: true}, nil
+			return Value{Present: true, Empty: true}, nil
 		case time.Time:
-			return Value{Type: TypeDate, Date: DateOf(r)}, nil
+			return dateValue(DateOf(r)), nil
 		case string:
 			if strings.TrimSpace(r) == "" {
 				if f.Optional {
-					return Value{Type: TypeDate, Empty: true}, nil
+					return Value{Present: true, Empty: true}, nil
 				}
 				return bad(ErrRequired, "chưa nhập ngày", "the date is missing")
 			}
 			if d, err := ParseDate(r); err == nil {
-				return Value{Type: TypeDate, Date: d}, nil
+				return dateValue(d), nil
 			}
 		}
 		return bad(ErrNotDate, "phải là ngày hợp lệ (ngày/tháng/năm)", "must be a valid date (YYYY-MM-DD or DD/MM/YYYY)")
 	case TypeChoice:
 		if s, ok := raw.(string); ok {
-			for _, c := range f.Choices {
+			for i, c := range f.Choices {
 				if c.Key == s || c.Label == s {
-					return Value{Type: TypeChoice, Choice: c.Key}, nil
+					return Value{Int: int64(i), Present: true}, nil
 				}
 			}
 		}
@@ -260,4 +268,11 @@ func intFromString(s string) (int64, string) {
 		return 0, ErrTooLarge
 	}
 	return n, ""
+}
+
+func boolValue(b bool) Value {
+	if b {
+		return Value{Int: 1, Present: true}
+	}
+	return Value{Present: true}
 }

@@ -106,6 +106,7 @@ func ScoreBatch(b *scoring.Batch) ([]*scoring.Sheet, error) {
 		} else if err != nil {
 			return nil, err
 		}
+		sh.Explain()
 		sheets = append(sheets, sh)
 	}
 	if len(all) > 0 {
