@@ -28,11 +28,15 @@ func LateDays(accepted, deadline time.Time) int {
 
 // deduct lists the deductions of a scored sheet and sets the final score.
 func (s *Set) deduct(sh *Sheet, sub *Submission, st *Settings) {
+	deadline := st.Deadline
+	if sub.Deadline != nil {
+		deadline = *sub.Deadline // extended for this unit
+	}
 	if d := s.idx.deduct[DeductLate]; d != nil && sub.SubmittedAt != nil {
-		if n := LateDays(*sub.SubmittedAt, st.Deadline); n > 0 {
+		if n := LateDays(*sub.SubmittedAt, deadline); n > 0 {
 			sh.Deductions = append(sh.Deductions, DeductionLine{Code: d.Code, Kind: d.Kind, Count: n, Points: Fixed(n) * d.Points,
 				Reason: fmt.Sprintf("Gửi báo cáo muộn %d ngày (hệ thống nhận lúc %s, hạn %s)", n,
-					sub.SubmittedAt.In(Vietnam).Format("15:04 02/01/2006"), st.Deadline.In(Vietnam).Format("15:04:05 02/01/2006"))})
+					sub.SubmittedAt.In(Vietnam).Format("15:04 02/01/2006"), deadline.In(Vietnam).Format("15:04:05 02/01/2006"))})
 		}
 	}
 	if a := sub.Appraisal; a != nil {

@@ -335,3 +335,18 @@ func TestScoringIsDeterministic(t *testing.T) {
 		t.Fatalf("results JSON suspiciously small: %d bytes", len(a))
 	}
 }
+
+func TestCheckFiguresAcceptsPartialDrafts(t *testing.T) {
+	set := templates.MustLoad(scoring.AnnexPL01)
+	if err := set.CheckFigures(map[string]any{"staff": 10, "it_plan_date": nil}); err != nil {
+		t.Fatalf("a partial draft refused: %v", err)
+	}
+	err := set.CheckFigures(map[string]any{"staff": -1, "nope": 1, "training": "x"})
+	var ve *scoring.ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors) != 3 {
+		t.Fatalf("got %v", err)
+	}
+	if set.CheckFlags([]string{"no_procedures"}) != nil || set.CheckFlags([]string{"x"}) == nil {
+		t.Fatal("CheckFlags")
+	}
+}

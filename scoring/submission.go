@@ -19,6 +19,7 @@ type Submission struct {
 	Flags        []string       `json:"flags,omitempty"`
 	Figures      map[string]any `json:"figures,omitempty"`
 	SubmittedAt  *time.Time     `json:"submitted_at,omitempty"`  // when the system accepted it (R7)
+	Deadline     *time.Time     `json:"deadline,omitempty"`      // the unit's own deadline after an extension
 	NotSubmitted bool           `json:"not_submitted,omitempty"` // the unit never submitted (R9)
 	Appraisal    *Appraisal     `json:"appraisal,omitempty"`
 }

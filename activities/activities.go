@@ -1,0 +1,198 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"ictindex/scoring"
+	"ictindex/templates"
+)
+
+// Archive is what the activities need of the document store (package
+// archive over MinIO, see NewArchive).
+type Archive interface {
+	PutDocument(ctx context.Context, key string, data []byte, contentType string, lock bool) (DocumentRef, error)
+	GetDocument(ctx context.Context, key, versionID string) ([]byte, error)
+	LockDocument(ctx context.Context, key, versionID string) error
+	VerifyEvidence(ctx context.Context, ev EvidenceRef) error
+}
+
+// Activities are the campaign's activities with their dependencies.
+// Workflows name them through a typed nil: (*Activities)(nil).Rank.
+type Activities struct {
+	Archive  Archive
+	Notifier Notifier
+}
+
+// ErrInvalidInput is the application error type of input that no retry
+// can fix: the workflow validators should have refused it.
+const ErrInvalidInput = "InvalidInput"
+
+// invalid wraps an error as non-retryable, keeping scoring's field errors as
+// details.
+func invalid(err error) error {
+	var ve *scoring.ValidationError
+	if errors.As(err, &ve) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidInput, err, ve.Errors)
+	}
+	return temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidInput, err)
+}
+
+// ScoreSubmission computes a unit's self or appraised score from its
+// figures (R8): deterministic, no side effects.
+func (a *Activities) ScoreSubmission(_ context.Context, in ScoreInput) (ScoreResult, error) {
+	set, err := templates.Load(in.Submission.Annex)
+	if err != nil {
+		return ScoreResult{}, invalid(err)
+	}
+	sh, err := set.Score(&in.Submission, &in.Settings)
+	if err != nil {
+		return ScoreResult{}, invalid(err)
+	}
+	return ScoreResult{SelfTotal: sh.SelfTotal, AppraisedTotal: sh.AppraisedTotal, DeductionTotal: sh.DeductionTotal, Final: sh.Final}, nil
+}
+
+// RecordKey is where a unit's record is archived.
+func RecordKey(year int, code string) string { return fmt.Sprintf("%d/units/%s.json", year, code) }
+
+// ResultsKey is where a campaign's results are archived.
+func ResultsKey(year int) string { return fmt.Sprintf("%d/results.json", year) }
+
+// DecisionKey is where a campaign's decision PDF is archived.
+func DecisionKey(year int) string { return fmt.Sprintf("%d/decision.pdf", year) }
+
+// FormKey is where a unit's XLSX form is archived.
+func FormKey(year int, code string) string { return fmt.Sprintf("%d/forms/%s.xlsx", year, code) }
+
+// StoreRecord archives a unit's final record. The same record gives the
+// same bytes, so a retry finds the version already there.
+func (a *Activities) StoreRecord(ctx context.Context, in StoreRecordInput) (DocumentRef, error) {
+	data, err := json.MarshalIndent(in.Record, "", "  ")
+	if err != nil {
+		return DocumentRef{}, invalid(err)
+	}
+	return a.Archive.PutDocument(ctx, RecordKey(in.Year, in.Record.Submission.Unit.Code), data, "application/json", false)
+}
+
+// IssueForms renders each unit's XLSX form, pre-filled with the unit, into
+// the archive.
+func (a *Activities) IssueForms(ctx context.Context, in IssueFormsInput) (IssueFormsResult, error) {
+	var out IssueFormsResult
+	for i, u := range in.Units {
+		set, err := templates.Load(u.Annex)
+		if err != nil {
+			return out, invalid(err)
+		}
+		data, err := templates.Form(set, &scoring.Submission{Unit: u.Unit, Annex: u.Annex, Year: in.Year, Flags: u.Flags}, in.Year)
+		if err != nil {
+			return out, invalid(err)
+		}
+		ref, err := a.Archive.PutDocument(ctx, FormKey(in.Year, u.Unit.Code), data,
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false)
+		if err != nil {
+			return out, err
+		}
+		out.Forms = append(out.Forms, ref)
+		activity.RecordHeartbeat(ctx, i+1)
+	}
+	return out, nil
+}
+
+// loadRecords reads unit records from the archive.
+func (a *Activities) loadRecords(ctx context.Context, refs []DocumentRef) ([]UnitRecord, error) {
+	recs := make([]UnitRecord, 0, len(refs))
+	for i, ref := range refs {
+		data, err := a.Archive.GetDocument(ctx, ref.Key, ref.VersionID)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", ref.Key, err)
+		}
+		var rec UnitRecord
+		if err := json.Unmarshal(data, &rec); err != nil {
+			return nil, invalid(fmt.Errorf("%s: %w", ref.Key, err))
+		}
+		recs = append(recs, rec)
+		if i%100 == 99 {
+			activity.RecordHeartbeat(ctx, i+1)
+		}
+	}
+	return recs, nil
+}
+
+// Rank scores every archived unit record, ranks each annex (R9) and
+// archives the results JSON.
+func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error) {
+	recs, err := a.loadRecords(ctx, in.Records)
+	if err != nil {
+		return RankResult{}, err
+	}
+	batch := &scoring.Batch{Year: in.Year}
+	for _, r := range recs {
+		batch.Units = append(batch.Units, r.Submission)
+	}
+	sheets, err := scoreWith(batch, &in.Settings)
+	if err != nil {
+		return RankResult{}, invalid(err)
+	}
+	res := scoring.NewResults(templates.MustLoad(scoring.AnnexPL01).Decision, in.Settings, templates.Annexes(), sheets)
+	data, err := res.JSON()
+	if err != nil {
+		return RankResult{}, invalid(err)
+	}
+	ref, err := a.Archive.PutDocument(ctx, ResultsKey(in.Year), data, "application/json", false)
+	if err != nil {
+		return RankResult{}, err
+	}
+	out := RankResult{Results: ref}
+	for _, r := range res.Rankings {
+		for _, row := range r.Rows {
+			out.Places = append(out.Places, Place{Annex: r.Annex, Code: row.Unit.Code, Rank: row.Rank, Final: row.Final})
+		}
+	}
+	return out, nil
+}
+
+// scoreWith scores a batch with the campaign's own settings.
+func scoreWith(b *scoring.Batch, st *scoring.Settings) ([]*scoring.Sheet, error) {
+	sheets := make([]*scoring.Sheet, 0, len(b.Units))
+	for i := range b.Units {
+		set, err := templates.Load(b.Units[i].Annex)
+		if err != nil {
+			return nil, err
+		}
+		sh, err := set.Score(&b.Units[i], st)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", b.Units[i].Unit.Code, err)
+		}
+		sheets = append(sheets, sh)
+	}
+	return sheets, nil
+}
+
+// Publish locks the decision and the results so they cannot be altered or
+// deleted (object lock).
+func (a *Activities) Publish(ctx context.Context, in PublishInput) (PublishResult, error) {
+	for _, d := range []DocumentRef{in.Results, in.Decision} {
+		if err := a.Archive.LockDocument(ctx, d.Key, d.VersionID); err != nil {
+			return PublishResult{}, fmt.Errorf("locking %s: %w", d.Key, err)
+		}
+	}
+	return PublishResult{Results: in.Results, Decision: in.Decision}, nil
+}
+
+// VerifyEvidence re-reads an evidence document and checks its hash.
+func (a *Activities) VerifyEvidence(ctx context.Context, ev EvidenceRef) error {
+	return a.Archive.VerifyEvidence(ctx, ev)
+}
+
+// Notify sends a notice through the configured notifier.
+func (a *Activities) Notify(ctx context.Context, n Notice) error {
+	if a.Notifier == nil {
+		return nil
+	}
+	return a.Notifier.Notify(ctx, n)
+}

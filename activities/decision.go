@@ -1,0 +1,46 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"ictindex/report"
+	"ictindex/scoring"
+	"ictindex/templates"
+)
+
+// DraftDecision renders the decision PDF from the archived results and
+// the units' evidence manifests, and archives it (not yet locked).
+func (a *Activities) DraftDecision(ctx context.Context, in DraftInput) (DocumentRef, error) {
+	data, err := a.Archive.GetDocument(ctx, in.Results.Key, in.Results.VersionID)
+	if err != nil {
+		return DocumentRef{}, fmt.Errorf("reading results: %w", err)
+	}
+	var res scoring.Results
+	if err := json.Unmarshal(data, &res); err != nil {
+		return DocumentRef{}, invalid(fmt.Errorf("results: %w", err))
+	}
+	recs, err := a.loadRecords(ctx, in.Records)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	sets := map[string]*scoring.Set{}
+	for _, annex := range templates.Annexes() {
+		sets[annex] = templates.MustLoad(annex)
+	}
+	d := report.NewDecision(&res, sets)
+	d.Number, d.Date, d.Signer = in.Decision.Number, in.Decision.Date, in.Decision.Signer
+	d.Evidence = map[string][]report.EvidenceItem{}
+	for _, r := range recs {
+		for _, ev := range r.Evidence {
+			d.Evidence[r.Submission.Unit.Code] = append(d.Evidence[r.Submission.Unit.Code],
+				report.EvidenceItem{Criterion: ev.Criterion, FileName: ev.FileName, Size: ev.Size, SHA256: ev.SHA256})
+		}
+	}
+	pdf, err := report.Render(d)
+	if err != nil {
+		return DocumentRef{}, invalid(err)
+	}
+	return a.Archive.PutDocument(ctx, DecisionKey(in.Year), pdf, "application/pdf", false)
+}

@@ -1,0 +1,136 @@
+package activities
+
+import (
+	"time"
+
+	"ictindex/scoring"
+)
+
+// EvidenceRef is an evidence document kept in the archive, as the
+// workflow records it: where it is and what its bytes hash to.
+type EvidenceRef struct {
+	Criterion   string    `json:"criterion"`
+	Key         string    `json:"key"`
+	VersionID   string    `json:"version_id"`
+	FileName    string    `json:"file_name"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	ContentType string    `json:"content_type"`
+	Uploader    string    `json:"uploader"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+}
+
+// DocumentRef is a generated document in the archive.
+type DocumentRef struct {
+	Key       string `json:"key"`
+	VersionID string `json:"version_id"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+}
+
+// UnitRecord is a unit's final submission as archived when its part of the
+// cycle ends: what the ranking and the decision are computed from.
+type UnitRecord struct {
+	Submission scoring.Submission `json:"submission"`
+	Evidence   []EvidenceRef      `json:"evidence,omitempty"`
+	Status     string             `json:"status"`
+}
+
+// ScoreInput asks for a unit's score from its figures as they stand.
+type ScoreInput struct {
+	Settings   scoring.Settings   `json:"settings"`
+	Submission scoring.Submission `json:"submission"`
+}
+
+// ScoreResult is a unit's score in brief: the full sheet is rebuilt from
+// the archived record whenever it is needed.
+type ScoreResult struct {
+	SelfTotal      scoring.Fixed `json:"self_total"`
+	AppraisedTotal scoring.Fixed `json:"appraised_total"`
+	DeductionTotal scoring.Fixed `json:"deduction_total"`
+	Final          scoring.Fixed `json:"final"`
+}
+
+// StoreRecordInput archives a unit's record.
+type StoreRecordInput struct {
+	Year   int        `json:"year"`
+	Record UnitRecord `json:"record"`
+}
+
+// IssueFormsInput asks for each unit's XLSX form in the archive.
+type IssueFormsInput struct {
+	Year  int       `json:"year"`
+	Units []UnitRef `json:"units"`
+}
+
+// UnitRef names a participating unit.
+type UnitRef struct {
+	Unit  scoring.Unit `json:"unit"`
+	Annex string       `json:"annex"`
+	Flags []string     `json:"flags,omitempty"`
+}
+
+// IssueFormsResult lists the forms issued.
+type IssueFormsResult struct {
+	Forms []DocumentRef `json:"forms"`
+}
+
+// RankInput asks for the ranking of every unit whose record is archived.
+type RankInput struct {
+	Year     int              `json:"year"`
+	Settings scoring.Settings `json:"settings"`
+	Records  []DocumentRef    `json:"records"`
+}
+
+// RankResult is where the results are and each unit's place in brief.
+type RankResult struct {
+	Results DocumentRef `json:"results"`
+	Places  []Place     `json:"places"`
+}
+
+// Place is one unit's rank and final score.
+type Place struct {
+	Annex string        `json:"annex"`
+	Code  string        `json:"code"`
+	Rank  int           `json:"rank"` // 0: did not submit
+	Final scoring.Fixed `json:"final"`
+}
+
+// DecisionMeta is what the decision's header and signature block say.
+type DecisionMeta struct {
+	Number string       `json:"number"` // "15/QĐ-UBND"
+	Date   scoring.Date `json:"date"`
+	Signer string       `json:"signer"`
+}
+
+// DraftInput asks for the decision PDF drawn from the archived results.
+type DraftInput struct {
+	Year     int           `json:"year"`
+	Results  DocumentRef   `json:"results"`
+	Records  []DocumentRef `json:"records"`
+	Decision DecisionMeta  `json:"decision"`
+}
+
+// PublishInput locks the decision and the results in the archive.
+type PublishInput struct {
+	Year     int         `json:"year"`
+	Results  DocumentRef `json:"results"`
+	Decision DocumentRef `json:"decision"`
+}
+
+// PublishResult is the locked documents.
+type PublishResult struct {
+	Results  DocumentRef `json:"results"`
+	Decision DocumentRef `json:"decision"`
+}
+
+// Notice is a message to a unit or the department (reminders, revision
+// requests).
+type Notice struct {
+	Kind    string    `json:"kind"` // "reminder", "revision", "deadline_passed", "published"
+	Year    int       `json:"year"`
+	Unit    string    `json:"unit,omitempty"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	At      time.Time `json:"at"`
+}

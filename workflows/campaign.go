@@ -1,0 +1,208 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"ictindex/activities"
+)
+
+// Campaign is a report year's cycle: opened → forms issued → collecting →
+// appraising → ranked → decision drafted → published (after a leader
+// approves). It runs one Unit child per participating unit.
+func Campaign(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
+	c := &campaign{in: in}
+	c.status = CampaignStatus{Year: in.Year, Phase: PhaseOpened, Deadline: in.Settings.Deadline}
+	for _, u := range in.Units {
+		c.status.Units = append(c.status.Units, UnitSummary{Unit: u.Unit, Annex: u.Annex})
+	}
+	c.log(ctx, "hệ thống", "mở đợt đánh giá", fmt.Sprintf("%d đơn vị", len(in.Units)))
+	if err := c.register(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.issueForms(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.startUnits(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	c.status.Phase = PhaseCollecting
+	c.log(ctx, "hệ thống", "bắt đầu thu thập báo cáo", "")
+	workflow.Go(ctx, c.collectResults)
+	if err := workflow.Await(ctx, func() bool { return c.status.Phase == PhaseAppraising && c.done == len(c.children) }); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.rank(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.draft(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := workflow.Await(ctx, func() bool {
+		return c.status.Phase == PhasePublished && workflow.AllHandlersFinished(ctx)
+	}); err != nil {
+		return CampaignResult{}, err
+	}
+	return CampaignResult{Year: in.Year, Results: *c.status.Results, Decision: *c.status.Decision}, nil
+}
+
+// campaign is the Campaign workflow's state and steps.
+type campaign struct {
+	in       CampaignInput
+	status   CampaignStatus
+	children []workflow.ChildWorkflowFuture
+	records  []activities.DocumentRef // by unit, once done
+	done     int
+}
+
+func (c *campaign) log(ctx workflow.Context, by, action, detail string) {
+	c.status.History = append(c.status.History, Event{At: workflow.Now(ctx), By: by, Action: action, Detail: detail})
+}
+
+func (c *campaign) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (CampaignStatus, error) { return c.status, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCloseCollection, c.closeCollection,
+		workflow.UpdateHandlerOptions{Validator: c.validateCloseCollection}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateApprovePublish, c.approvePublish,
+		workflow.UpdateHandlerOptions{Validator: c.validateApprovePublish})
+}
+
+// issueForms archives each unit's XLSX form.
+func (c *campaign) issueForms(ctx workflow.Context) error {
+	var res activities.IssueFormsResult
+	if err := workflow.ExecuteActivity(documentCtx(ctx), act.IssueForms, activities.IssueFormsInput{Year: c.in.Year, Units: c.in.Units}).Get(ctx, &res); err != nil {
+		return err
+	}
+	c.status.Forms = res.Forms
+	c.status.Phase = PhaseFormsIssued
+	c.log(ctx, "hệ thống", "phát hành biểu mẫu", fmt.Sprintf("%d biểu mẫu", len(res.Forms)))
+	return nil
+}
+
+// startUnits starts one Unit child per unit, with business-keyed IDs.
+func (c *campaign) startUnits(ctx workflow.Context) error {
+	c.records = make([]activities.DocumentRef, len(c.in.Units))
+	for _, u := range c.in.Units {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: UnitWorkflowID(c.in.Year, u.Unit.Code)})
+		c.children = append(c.children, workflow.ExecuteChildWorkflow(cctx, UnitWorkflowName,
+			UnitInput{Year: c.in.Year, Ref: u, Settings: c.in.Settings, RemindBefore: c.in.RemindBefore}))
+	}
+	for i, f := range c.children {
+		if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			return fmt.Errorf("starting unit %s: %w", c.in.Units[i].Unit.Code, err)
+		}
+	}
+	return nil
+}
+
+// collectResults records each unit's outcome as its child completes.
+func (c *campaign) collectResults(ctx workflow.Context) {
+	sel := workflow.NewSelector(ctx)
+	for i, f := range c.children {
+		sel.AddFuture(f, func(f workflow.Future) {
+			var res UnitResult
+			s := &c.status.Units[i]
+			if err := f.Get(ctx, &res); err != nil {
+				s.Status = "error: " + err.Error()
+			} else {
+				s.Status, s.Record = res.Status, &res.Record
+				c.records[i] = res.Record
+			}
+			s.Done = true
+			c.done++
+		})
+	}
+	for range c.children {
+		sel.Select(ctx)
+	}
+}
+
+// CloseCollection: the department closes collection; units that have not
+// submitted become non-submitters.
+
+func (c *campaign) validateCloseCollection(ctx workflow.Context, a ActorArgs) error {
+	if err := needBy(a.By); err != nil {
+		return err
+	}
+	if c.status.Phase != PhaseCollecting {
+		return wrongState("đợt đánh giá không ở giai đoạn thu thập báo cáo", "the campaign is not collecting")
+	}
+	return nil
+}
+
+func (c *campaign) closeCollection(ctx workflow.Context, a ActorArgs) (CampaignStatus, error) {
+	c.status.Phase = PhaseAppraising
+	c.log(ctx, a.By, "khóa thu thập báo cáo", "")
+	for i, f := range c.children {
+		if !c.status.Units[i].Done {
+			_ = f.SignalChildWorkflow(ctx, SignalCollectionClosed, nil).Get(ctx, nil) // a unit that just finished needs no signal
+		}
+	}
+	return c.status, nil
+}
+
+// rank scores and ranks every unit from the archived records.
+func (c *campaign) rank(ctx workflow.Context) error {
+	var out activities.RankResult
+	for i, s := range c.status.Units {
+		if !s.Done || s.Record == nil {
+			return fmt.Errorf("unit %s ended without a record: %s", c.in.Units[i].Unit.Code, s.Status)
+		}
+	}
+	err := workflow.ExecuteActivity(documentCtx(ctx), act.Rank, activities.RankInput{Year: c.in.Year, Settings: c.in.Settings, Records: c.records}).Get(ctx, &out)
+	if err != nil {
+		return err
+	}
+	c.status.Results, c.status.Places = &out.Results, out.Places
+	c.status.Phase = PhaseRanked
+	c.log(ctx, "hệ thống", "xếp hạng", "")
+	return nil
+}
+
+// draft renders the decision PDF.
+func (c *campaign) draft(ctx workflow.Context) error {
+	var ref activities.DocumentRef
+	err := workflow.ExecuteActivity(documentCtx(ctx), act.DraftDecision,
+		activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: c.in.Decision}).Get(ctx, &ref)
+	if err != nil {
+		return err
+	}
+	c.status.Decision = &ref
+	c.status.Phase = PhaseDrafted
+	c.log(ctx, "hệ thống", "dự thảo quyết định", ref.Key)
+	notice := activities.Notice{Kind: "drafted", Year: c.in.Year, At: workflow.Now(ctx),
+		Subject: "Dự thảo quyết định công bố kết quả đánh giá năm " + fmt.Sprint(c.in.Year), Body: "Chờ lãnh đạo phê duyệt và ban hành."}
+	_ = workflow.ExecuteActivity(notifyCtx(ctx), act.Notify, notice).Get(ctx, nil)
+	return nil
+}
+
+// ApprovePublish: a leader approves; the decision and results are locked.
+
+func (c *campaign) validateApprovePublish(ctx workflow.Context, a PublishArgs) error {
+	if err := needBy(a.By); err != nil {
+		return err
+	}
+	if c.status.Phase != PhaseDrafted {
+		return wrongState("chưa có dự thảo quyết định để phê duyệt", "there is no drafted decision to approve")
+	}
+	return nil
+}
+
+func (c *campaign) approvePublish(ctx workflow.Context, a PublishArgs) (CampaignStatus, error) {
+	c.log(ctx, a.By, "phê duyệt ban hành", a.Note)
+	var out activities.PublishResult
+	err := workflow.ExecuteActivity(archiveCtx(ctx), act.Publish,
+		activities.PublishInput{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}).Get(ctx, &out)
+	if err != nil {
+		return c.status, err
+	}
+	c.status.Results, c.status.Decision = &out.Results, &out.Decision
+	c.status.Phase = PhasePublished
+	c.log(ctx, "hệ thống", "ban hành quyết định", out.Decision.Key)
+	return c.status, nil
+}

@@ -1,0 +1,123 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"ictindex/activities"
+	"ictindex/scoring"
+	"ictindex/templates"
+)
+
+// start is the test clock's start: 1 November 2026, 08:00 in Vietnam.
+var start = time.Date(2026, 11, 1, 8, 0, 0, 0, scoring.Vietnam)
+
+// harness drives a workflow on the test clock with updates at given times
+// and records what happened to each.
+type harness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	seq     int
+	results map[string]error // update label → error (nil: completed)
+	records []activities.UnitRecord
+	notices []activities.Notice
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	var ts testsuite.WorkflowTestSuite
+	ts.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
+	env := ts.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	Register(env)
+	acts := &activities.Activities{}
+	env.RegisterActivity(acts)
+	h := &harness{t: t, env: env, results: map[string]error{}}
+	// Archive-touching activities are mocked in this tier; the archive has
+	// its own tests against a real MinIO, and the integration tests run the
+	// whole cycle on the real server.
+	env.OnActivity(acts.StoreRecord, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.StoreRecordInput) (activities.DocumentRef, error) {
+			h.records = append(h.records, in.Record)
+			return activities.DocumentRef{Key: activities.RecordKey(in.Year, in.Record.Submission.Unit.Code), VersionID: "v1"}, nil
+		})
+	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, n activities.Notice) error { h.notices = append(h.notices, n); return nil })
+	return h
+}
+
+// update sends an update to the workflow (id "" = the one under test) at
+// the given time after start.
+func (h *harness) update(at time.Duration, id, label, name string, args any) {
+	h.seq++
+	uid := fmt.Sprintf("u%d", h.seq)
+	h.env.RegisterDelayedCallback(func() {
+		cb := &testsuite.TestUpdateCallback{
+			OnReject:   func(err error) { h.results[label] = err },
+			OnComplete: func(_ any, err error) { h.results[label] = err },
+		}
+		if id == "" {
+			h.env.UpdateWorkflow(name, uid, cb, args)
+			return
+		}
+		if err := h.env.UpdateWorkflowByID(id, name, uid, cb, args); err != nil {
+			h.results[label] = err
+		}
+	}, at)
+}
+
+// ok fails unless the labelled update completed.
+func (h *harness) ok(labels ...string) {
+	h.t.Helper()
+	for _, l := range labels {
+		err, seen := h.results[l]
+		if !seen {
+			h.t.Errorf("update %q never ran", l)
+		} else if err != nil {
+			h.t.Errorf("update %q failed: %v", l, err)
+		}
+	}
+}
+
+// refused fails unless the labelled update was refused with a field error
+// on the field.
+func (h *harness) refused(label, field string) {
+	h.t.Helper()
+	err := h.results[label]
+	if err == nil {
+		h.t.Errorf("update %q was accepted", label)
+		return
+	}
+	for _, fe := range FieldErrors(err) {
+		if fe.Field == field {
+			return
+		}
+	}
+	h.t.Errorf("update %q: %v; want a refusal on %q", label, err, field)
+}
+
+// sample returns a sample-province unit's reference and figures.
+func sample(t *testing.T, code string) (activities.UnitRef, map[string]any) {
+	t.Helper()
+	for _, u := range templates.SampleProvince().Units {
+		if u.Unit.Code == code {
+			return activities.UnitRef{Unit: u.Unit, Annex: u.Annex, Flags: u.Flags}, u.Figures
+		}
+	}
+	t.Fatalf("no sample unit %s", code)
+	return activities.UnitRef{}, nil
+}
+
+func settings() scoring.Settings {
+	st := scoring.DefaultSettings(2026)
+	st.Deadline = start.Add(96 * time.Hour) // 5 November 08:00
+	return st
+}

@@ -1,0 +1,69 @@
+package workflows
+
+import "fmt"
+
+// TaskQueue is the queue the worker polls.
+const TaskQueue = "ictindex"
+
+// Workflow type names.
+const (
+	CampaignWorkflowName = "Campaign"
+	UnitWorkflowName     = "Unit"
+)
+
+// Update names of the Unit workflow: the actions of agency staff and
+// appraisers.
+const (
+	UpdateSaveFigures     = "save-figures"
+	UpdateAttachEvidence  = "attach-evidence"
+	UpdateSubmit          = "submit"
+	UpdateRequestRevision = "request-revision"
+	UpdateCorrectFigure   = "correct-figure"
+	UpdateFlagQuality     = "flag-quality"
+	UpdateFlagFreeEmail   = "flag-free-email"
+	UpdateFinishAppraisal = "finish-appraisal"
+	UpdateExtendDeadline  = "extend-deadline"
+)
+
+// Update names of the Campaign workflow: the department's and the
+// leadership's actions.
+const (
+	UpdateCloseCollection = "close-collection"
+	UpdateApprovePublish  = "approve-publish"
+)
+
+// Query and signal names.
+const (
+	QueryStatus            = "status"
+	SignalCollectionClosed = "collection-closed"
+)
+
+// Unit statuses.
+const (
+	UnitDraft             = "draft"              // filling in, not yet submitted
+	UnitSubmitted         = "submitted"          // accepted, waiting for the appraiser
+	UnitUnderAppraisal    = "under_appraisal"    // the appraiser has started
+	UnitRevisionRequested = "revision_requested" // sent back to the unit with a deadline
+	UnitAppraised         = "appraised"          // appraisal finished
+	UnitNotSubmitted      = "not_submitted"      // collection closed without a submission
+)
+
+// Campaign phases.
+const (
+	PhaseOpened      = "opened"
+	PhaseFormsIssued = "forms_issued"
+	PhaseCollecting  = "collecting"
+	PhaseAppraising  = "appraising"
+	PhaseRanked      = "ranked"
+	PhaseDrafted     = "decision_drafted"
+	PhasePublished   = "published"
+)
+
+// CampaignWorkflowID is the workflow ID of a report year's campaign: one
+// campaign per year.
+func CampaignWorkflowID(year int) string { return fmt.Sprintf("campaign-%d", year) }
+
+// UnitWorkflowID is the workflow ID of a unit within a year's campaign.
+func UnitWorkflowID(year int, code string) string {
+	return fmt.Sprintf("campaign-%d-unit-%s", year, code)
+}

@@ -1,0 +1,155 @@
+package workflows
+
+import (
+	"time"
+
+	"ictindex/activities"
+	"ictindex/scoring"
+)
+
+// CampaignInput opens a report year's campaign.
+type CampaignInput struct {
+	Year     int                     `json:"year"`
+	Settings scoring.Settings        `json:"settings"`
+	Units    []activities.UnitRef    `json:"units"`
+	Decision activities.DecisionMeta `json:"decision"`
+	// RemindBefore lists how long before the deadline units that have
+	// not submitted are reminded (default 3 days and 1 day).
+	RemindBefore []time.Duration `json:"remind_before,omitempty"`
+}
+
+// CampaignStatus is what the status query of a campaign answers.
+type CampaignStatus struct {
+	Year     int                      `json:"year"`
+	Phase    string                   `json:"phase"`
+	Deadline time.Time                `json:"deadline"`
+	Units    []UnitSummary            `json:"units"`
+	Forms    []activities.DocumentRef `json:"forms,omitempty"`
+	Results  *activities.DocumentRef  `json:"results,omitempty"`
+	Decision *activities.DocumentRef  `json:"decision,omitempty"`
+	Places   []activities.Place       `json:"places,omitempty"`
+	History  []Event                  `json:"history"`
+}
+
+// UnitSummary is a unit's line on the campaign dashboard, filled in as
+// each unit's part ends.
+type UnitSummary struct {
+	Unit   scoring.Unit            `json:"unit"`
+	Annex  string                  `json:"annex"`
+	Done   bool                    `json:"done"`
+	Status string                  `json:"status,omitempty"`
+	Record *activities.DocumentRef `json:"record,omitempty"`
+}
+
+// CampaignResult is what a published campaign leaves: the locked documents.
+type CampaignResult struct {
+	Year     int                    `json:"year"`
+	Results  activities.DocumentRef `json:"results"`
+	Decision activities.DocumentRef `json:"decision"`
+}
+
+// UnitInput starts a unit's part of the campaign.
+type UnitInput struct {
+	Year         int                `json:"year"`
+	Ref          activities.UnitRef `json:"ref"`
+	Settings     scoring.Settings   `json:"settings"`
+	RemindBefore []time.Duration    `json:"remind_before,omitempty"`
+}
+
+// UnitState is what the status query of a unit answers.
+type UnitState struct {
+	Year             int                      `json:"year"`
+	Ref              activities.UnitRef       `json:"ref"`
+	Status           string                   `json:"status"`
+	Deadline         time.Time                `json:"deadline"`
+	Figures          map[string]any           `json:"figures"`
+	Evidence         []activities.EvidenceRef `json:"evidence,omitempty"`
+	SubmittedAt      *time.Time               `json:"submitted_at,omitempty"`
+	LateDays         int                      `json:"late_days"`
+	RevisionDeadline *time.Time               `json:"revision_deadline,omitempty"`
+	RevisionReason   string                   `json:"revision_reason,omitempty"`
+	Appraisal        scoring.Appraisal        `json:"appraisal"`
+	Self             *activities.ScoreResult  `json:"self,omitempty"`
+	Appraised        *activities.ScoreResult  `json:"appraised,omitempty"`
+	RemindersSent    int                      `json:"reminders_sent"`
+	History          []Event                  `json:"history"`
+}
+
+// UnitResult is what a unit workflow returns to its campaign.
+type UnitResult struct {
+	Code   string                 `json:"code"`
+	Status string                 `json:"status"`
+	Record activities.DocumentRef `json:"record"`
+}
+
+// Event is one line of the audit trail kept in workflow state (the full
+// trail is the workflow history).
+type Event struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Update arguments. Every one names who acts (By): the API fills it from
+// the session, never from the request body.
+
+// SaveFiguresArgs merges figures into a draft (null clears one).
+type SaveFiguresArgs struct {
+	By      string         `json:"by"`
+	Figures map[string]any `json:"figures"`
+	Flags   *[]string      `json:"flags,omitempty"`
+}
+
+// AttachEvidenceArgs records an evidence document already stored in the
+// archive.
+type AttachEvidenceArgs struct {
+	By       string                 `json:"by"`
+	Evidence activities.EvidenceRef `json:"evidence"`
+}
+
+// ActorArgs is an update that only needs who acts.
+type ActorArgs struct {
+	By string `json:"by"`
+}
+
+// RevisionArgs sends a submission back to the unit until a deadline.
+type RevisionArgs struct {
+	By       string    `json:"by"`
+	Reason   string    `json:"reason"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// CorrectionArgs corrects one figure for the appraised score (R8).
+type CorrectionArgs struct {
+	By     string `json:"by"`
+	Figure string `json:"figure"`
+	Value  any    `json:"value"`
+	Reason string `json:"reason"`
+}
+
+// QualityFlagArgs marks a criterion's data "không đảm bảo chất lượng" (R7).
+type QualityFlagArgs struct {
+	By        string `json:"by"`
+	Criterion string `json:"criterion"`
+	Reason    string `json:"reason"`
+}
+
+// FreeEmailArgs records the free-e-mail finding with its evidence (R7).
+type FreeEmailArgs struct {
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// ExtendArgs moves a unit's deadline later.
+type ExtendArgs struct {
+	By       string    `json:"by"`
+	Deadline time.Time `json:"deadline"`
+	Reason   string    `json:"reason"`
+}
+
+// PublishArgs is the leader's approval.
+type PublishArgs struct {
+	By   string `json:"by"`
+	Note string `json:"note,omitempty"`
+}
