@@ -1,0 +1,158 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"ictindex/scoring"
+)
+
+// Decision is what the People's Committee's decision announcing a
+// campaign's results is drawn from.
+type Decision struct {
+	// Number is the registered number, "123/QĐ-UBND"; a number below 10 gets
+	// a leading zero. Empty leaves room to write it in by hand.
+	Number string
+	// Place is where it is issued ("Lào Cai").
+	Place string
+	// Date is the day it is signed; it also fixes the PDF's creation date.
+	// Zero leaves the day blank.
+	Date scoring.Date
+	// Signer is the name under the signature.
+	Signer string
+	// SignerTitle is the signer's title under "TM. ỦY BAN NHÂN DÂN"
+	// ("CHỦ TỊCH", or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH").
+	SignerTitle string
+	// Recipients are the "Nơi nhận" lines, "- Như Điều 3;" … "- Lưu: VT, …".
+	Recipients []string
+	// Results are the scored sheets and rankings.
+	Results *scoring.Results
+	// Sets are the criteria sets by annex ("PL01"), for group headings and
+	// deduction titles; a missing set leaves those to the sheet's own text.
+	Sets map[string]*scoring.Set
+	// Evidence lists each unit's evidence files by unit code.
+	Evidence map[string][]EvidenceItem
+}
+
+// EvidenceItem is one evidence file a unit attached to a criterion, as the
+// archive keeps it: the bytes stay there, the decision lists name, size
+// and SHA-256.
+type EvidenceItem struct {
+	Criterion string `json:"criterion"`
+	FileName  string `json:"file_name"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+}
+
+// Defaults used when a field is left empty.
+const (
+	DefaultPlace       = "Lào Cai"
+	DefaultSignerTitle = "CHỦ TỊCH"
+	// signerOrg is the "on behalf of" line above the signer's title.
+	signerOrg = "TM. ỦY BAN NHÂN DÂN"
+	// province is the province of Decision 3299/QĐ-UBND.
+	province = "Lào Cai"
+)
+
+// DefaultRecipients are the usual "Nơi nhận" of the decision.
+func DefaultRecipients() []string {
+	return []string{
+		"- Như Điều 3;",
+		"- TT. TU, HĐND, UBND tỉnh;",
+		"- Bộ Thông tin và Truyền thông (b/c);",
+		"- Lãnh đạo Văn phòng UBND tỉnh;",
+		"- Cổng Thông tin điện tử tỉnh;",
+		"- Lưu: VT, KSTT.",
+	}
+}
+
+// NewDecision returns a decision for the results with the defaults filled
+// in: place, signer's title, recipients. The number, date and signer are
+// left for the caller.
+func NewDecision(res *scoring.Results, sets map[string]*scoring.Set) *Decision {
+	d := &Decision{Results: res, Sets: sets}
+	d.SetDefaults()
+	return d
+}
+
+// SetDefaults fills the empty fields that have a default.
+func (d *Decision) SetDefaults() {
+	if d.Place == "" {
+		d.Place = DefaultPlace
+	}
+	if d.SignerTitle == "" {
+		d.SignerTitle = DefaultSignerTitle
+	}
+	if len(d.Recipients) == 0 {
+		d.Recipients = DefaultRecipients()
+	}
+}
+
+// year is the report year of the results.
+func (d *Decision) year() int {
+	if d.Results.Year != 0 {
+		return d.Results.Year
+	}
+	return d.Results.Settings.Year
+}
+
+// stamp is the fixed creation date of the PDF: the decision's date, or 1
+// January after the report year when the date is left blank.
+func (d *Decision) stamp() time.Time {
+	day := d.Date
+	if day.IsZero() {
+		day = scoring.Date{Year: d.year() + 1, Month: 1, Day: 1}
+	}
+	return time.Date(day.Year, time.Month(day.Month), day.Day, 8, 0, 0, 0, time.UTC)
+}
+
+// ErrNoResults is returned by Render for a decision without results.
+var ErrNoResults = errors.New("report: the decision has no results")
+
+// Render draws the decision and its appendices as a PDF. The same decision
+// always gives the same bytes. The decision itself is not modified.
+func Render(d *Decision) ([]byte, error) {
+	if d == nil || d.Results == nil {
+		return nil, ErrNoResults
+	}
+	dd := *d
+	dd.SetDefaults()
+	if y := dd.year(); y < 1900 || y > 9999 {
+		return nil, fmt.Errorf("report: report year %d is out of range", y)
+	}
+	w := newWriter(dd.stamp())
+	r := &renderer{w: w, d: &dd}
+	r.plan()
+	r.metadata()
+	r.decision()
+	for i := range r.rankings {
+		r.rankingAppendix(&r.rankings[i])
+	}
+	r.sheetsAppendix()
+	w.finish()
+	if err := w.err(); err != nil {
+		return nil, fmt.Errorf("report: drawing the PDF: %w", err)
+	}
+	var out keep
+	if err := w.pdf.Output(&out); err != nil {
+		return nil, fmt.Errorf("report: writing the PDF: %w", err)
+	}
+	return out.b, nil
+}
+
+// keep receives fpdf's Output. fpdf writes its finished document buffer in
+// one Write and never touches it again, so keep takes that slice as it is
+// rather than copying a document that may be hundreds of megabytes: the
+// one place where a writer here holds on to what it is given, which is
+// safe only because the Fpdf is dropped as soon as Output returns.
+type keep struct{ b []byte }
+
+func (k *keep) Write(p []byte) (int, error) {
+	if k.b == nil {
+		k.b = p
+	} else {
+		k.b = append(k.b, p...)
+	}
+	return len(p), nil
+}

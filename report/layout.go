@@ -1,0 +1,352 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Page geometry in millimetres (decision-format.md: top and bottom 20–25,
+// left 30–35, right 15–20).
+const (
+	marginTop    = 20.0
+	marginBottom = 20.0
+	marginLeft   = 30.0
+	marginRight  = 15.0
+	a4Short      = 210.0
+	a4Long       = 297.0
+
+	ptToMM = 25.4 / 72
+	// pageNumberSize is the size of the page number in the top margin.
+	pageNumberSize = 13.0
+)
+
+// Orientations as fpdf names them.
+const (
+	portrait  = "P"
+	landscape = "L"
+)
+
+// lineHeight is the height of one line of text of the size (single spacing).
+func lineHeight(size float64) float64 { return size * 1.2 * ptToMM }
+
+// writer draws onto one fpdf document and keeps what fpdf does not: the
+// current part for page numbering, the cursor, the pen, and the page's
+// content until the page is done (content.go).
+type writer struct {
+	pdf       *fpdf.Fpdf
+	style     string  // the pen: style and size for the next cell
+	size      float64 //
+	partStart int     // page number of the first page of the current part
+	pw, ph    float64
+	y         float64
+
+	ops     []op    // the page's text, drawn grouped by font at the end
+	gfx     []byte  // the page's graphics operators, in order
+	buf     []byte  // scratch for writing a page
+	fontIDs map[string]string
+	runes   map[string]*runeSet // the runes each style has registered
+	stamps  map[string]*stamp   // by key
+}
+
+// newWriter prepares a document whose creation and modification dates are
+// the fixed time given, so that the same input gives the same bytes.
+func newWriter(stamp time.Time) *writer {
+	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: portrait, UnitStr: "mm", Size: fpdf.SizeType{Wd: a4Short, Ht: a4Long}})
+	pdf.SetMargins(marginLeft, marginTop, marginRight)
+	pdf.SetAutoPageBreak(false, marginBottom)
+	pdf.SetCellMargin(0)
+	pdf.SetCompression(true)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(stamp)
+	pdf.SetModificationDate(stamp)
+	pdf.SetLang("vi-VN")
+	for _, f := range fontFiles {
+		pdf.AddUTF8FontFromBytes(family, f.style, f.data)
+	}
+	w := &writer{pdf: pdf, runes: map[string]*runeSet{}}
+	w.fontIDs = w.readFontIDs()
+	pdf.SetHeaderFuncMode(w.pageHeader, false)
+	return w
+}
+
+// err returns fpdf's sticky error.
+func (w *writer) err() error { return w.pdf.Error() }
+
+// finish draws what waits for the last page.
+func (w *writer) finish() { w.flush() }
+
+// newPart starts a part numbered on its own (the decision, each appendix)
+// on a new page.
+func (w *writer) newPart(orientation string) {
+	w.partStart = w.pdf.PageNo() + 1
+	w.newPage(orientation)
+}
+
+// newPage adds a page of the orientation and puts the cursor at the top margin.
+func (w *writer) newPage(orientation string) {
+	w.flush()
+	w.pdf.AddPageFormat(orientation, fpdf.SizeType{Wd: a4Short, Ht: a4Long})
+	w.pw, w.ph = w.pdf.GetPageSize()
+	w.y = marginTop
+}
+
+// pageHeader draws the page number, in Arabic numerals centred in the top
+// margin, on every page of a part but its first (Decree 30). Digits also
+// occur in the body, so no glyph depends on a page-count alias.
+func (w *writer) pageHeader() {
+	n := w.pdf.PageNo() - w.partStart + 1
+	if n <= 1 {
+		return
+	}
+	style, size := w.style, w.size
+	w.font(regular, pageNumberSize)
+	w.cell(marginLeft, marginTop-10, w.textWidth(), lineHeight(pageNumberSize), strconv.Itoa(n), 'C')
+	w.style, w.size = style, size
+}
+
+// textWidth is the width between the margins of the current page.
+func (w *writer) textWidth() float64 { return w.pw - marginLeft - marginRight }
+
+// bottom is the lowest y text may reach on the current page.
+func (w *writer) bottom() float64 { return w.ph - marginBottom }
+
+// font sets the pen's style and size for the cells that follow.
+func (w *writer) font(style string, size float64) { w.style, w.size = style, size }
+
+// run is a piece of a paragraph in one style.
+type run struct {
+	text  string
+	style string
+}
+
+// para describes how a paragraph is set.
+type para struct {
+	size   float64
+	align  byte    // 'J' justified, 'L', 'C', 'R'
+	indent float64 // first-line indent
+	x, wd  float64 // box; wd 0 means the text width
+	after  float64 // space after, mm
+	lineH  float64 // 0 means lineHeight(size)
+	keep   bool    // do not break the paragraph across pages
+}
+
+// word is a measured piece of a paragraph.
+type word struct {
+	text  string
+	style string
+	w     float64
+	space bool // a space precedes it
+}
+
+// paragraph sets runs as one paragraph from the cursor, breaking pages
+// (in the same orientation) when a line does not fit. Justified lines get
+// their extra space between words; the last line is set left.
+func (w *writer) paragraph(runs []run, p para) {
+	if p.wd == 0 {
+		p.x, p.wd = marginLeft, w.textWidth()
+	}
+	if p.lineH == 0 {
+		p.lineH = lineHeight(p.size)
+	}
+	lines := layoutWords(runs, p)
+	if p.keep && w.y+float64(len(lines))*p.lineH > w.bottom() {
+		w.continuePage()
+	}
+	for i, ln := range lines {
+		if w.y+p.lineH > w.bottom() {
+			w.continuePage()
+		}
+		x, avail := p.x, p.wd
+		if i == 0 {
+			x, avail = x+p.indent, avail-p.indent
+		}
+		var used float64
+		gaps := 0
+		for j, wd := range ln {
+			used += wd.w
+			if j > 0 && wd.space {
+				used += measure(regular, p.size, " ")
+				gaps++
+			}
+		}
+		extra := 0.0
+		switch {
+		case p.align == 'J' && i < len(lines)-1 && gaps > 0:
+			extra = (avail - used) / float64(gaps)
+		case p.align == 'C':
+			x += (avail - used) / 2
+		case p.align == 'R':
+			x += avail - used
+		}
+		for j := 0; j < len(ln); {
+			// Words of one style set without extra space go out as one piece.
+			k, text := j+1, ln[j].text
+			for extra == 0 && k < len(ln) && ln[k].style == ln[j].style {
+				if ln[k].space {
+					text += " "
+				}
+				text += ln[k].text
+				k++
+			}
+			if j > 0 && ln[j].space {
+				x += measure(regular, p.size, " ") + extra
+			}
+			w.font(ln[j].style, p.size)
+			w.cell(x, w.y, 0, p.lineH, text, 'L')
+			x += measure(ln[j].style, p.size, text)
+			j = k
+		}
+		w.y += p.lineH
+	}
+	w.y += p.after
+}
+
+// continuePage goes on to a new page of the same orientation and part.
+func (w *writer) continuePage() {
+	o := portrait
+	if w.pw > w.ph {
+		o = landscape
+	}
+	w.newPage(o)
+}
+
+// layoutWords breaks runs into lines of words.
+func layoutWords(runs []run, p para) [][]word {
+	var words []word
+	space := false
+	for _, r := range runs {
+		text := clean(r.text)
+		start := -1
+		for i, c := range text {
+			if c == ' ' || c == '\n' {
+				if start >= 0 {
+					words = append(words, word{text: text[start:i], style: r.style, space: space})
+					start = -1
+				}
+				space = true
+				continue
+			}
+			if start < 0 {
+				start = i
+			}
+		}
+		if start >= 0 {
+			words = append(words, word{text: text[start:], style: r.style, space: space})
+			space = false
+		}
+	}
+	spaceW := measure(regular, p.size, " ")
+	var lines [][]word
+	var cur []word
+	width := p.wd - p.indent
+	used := 0.0
+	for _, wd := range words {
+		wd.w = measure(wd.style, p.size, wd.text)
+		add := wd.w
+		if len(cur) > 0 && wd.space {
+			add += spaceW
+		}
+		if len(cur) > 0 && used+add > width {
+			lines = append(lines, cur)
+			cur, used, width = nil, 0, p.wd
+			add = wd.w
+		}
+		cur = append(cur, wd)
+		used += add
+	}
+	if len(cur) > 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// Font metrics: advance widths per style in thousandths of the font size,
+// read once from the embedded fonts through fpdf so that measuring never
+// has to switch the document's font (each switch is written to the page).
+var (
+	metricsOnce sync.Once
+	metrics     map[string]*[0x10000]uint16
+)
+
+func loadMetrics() {
+	metrics = map[string]*[0x10000]uint16{}
+	pdf := fpdf.New(portrait, "mm", "A4", "")
+	for _, f := range fontFiles {
+		pdf.AddUTF8FontFromBytes(family, f.style, f.data)
+		pdf.SetFont(family, f.style, 10) // no page yet: nothing is written
+		t := new([0x10000]uint16)
+		var buf [4]byte
+		for r := rune(0); r < 0x10000; r++ {
+			if r >= 0xD800 && r < 0xE000 {
+				continue
+			}
+			n := utf8.EncodeRune(buf[:], r)
+			t[r] = uint16(pdf.GetStringSymbolWidth(string(buf[:n])))
+		}
+		metrics[f.style] = t
+	}
+	if err := pdf.Error(); err != nil {
+		panic(fmt.Sprintf("report: embedded fonts: %v", err))
+	}
+}
+
+// measure returns the width in mm of clean text in a style and size.
+func measure(style string, size float64, s string) float64 {
+	metricsOnce.Do(loadMetrics)
+	t := metrics[style]
+	n := 0
+	for _, r := range s {
+		if r < 0x10000 {
+			n += int(t[r])
+		}
+	}
+	return float64(n) * size * ptToMM / 1000
+}
+
+// wrap splits clean text into lines no wider than wd, at spaces where it
+// can and inside a word that is wider than a line on its own. Newlines
+// force a break. It is fpdf's SplitText with the font given rather than
+// selected, so that measuring writes nothing to the page.
+func wrap(style string, size float64, s string, wd float64) []string {
+	metricsOnce.Do(loadMetrics)
+	t := metrics[style]
+	limit := int(wd * 1000 / (size * ptToMM))
+	var lines []string
+	for {
+		para, rest, more := strings.Cut(s, "\n")
+		lineStart, lastSpace, width, widthAtSpace := 0, -1, 0, 0
+		for i, r := range para {
+			cw := 0
+			if r < 0x10000 {
+				cw = int(t[r])
+			}
+			for width+cw > limit && i > lineStart {
+				if lastSpace > lineStart {
+					lines = append(lines, para[lineStart:lastSpace])
+					lineStart = lastSpace + 1
+					width -= widthAtSpace + int(t[' '])
+				} else {
+					lines = append(lines, para[lineStart:i])
+					lineStart, width = i, 0
+				}
+				lastSpace = -1
+			}
+			if r == ' ' {
+				lastSpace, widthAtSpace = i, width
+			}
+			width += cw
+		}
+		lines = append(lines, para[lineStart:])
+		if !more {
+			return lines
+		}
+		s = rest
+	}
+}
+
