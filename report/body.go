@@ -64,9 +64,15 @@ func (r *renderer) decision() {
 		"những tồn tại, hạn chế, nâng cao mức độ ứng dụng công nghệ thông tin của cơ quan, đơn vị mình trong năm %d.",
 		r.d.year()+1), regular}}, r.body())
 	w.paragraph([]run{{"Điều 3.", bold}, {" Quyết định này có hiệu lực thi hành kể từ ngày ký.", regular}}, r.body())
-	w.paragraph([]run{{"Chánh Văn phòng UBND tỉnh; Giám đốc Sở Thông tin và Truyền thông; Thủ trưởng các sở, ban, " +
+	last := []run{{"Chánh Văn phòng UBND tỉnh; Giám đốc Sở Thông tin và Truyền thông; Thủ trưởng các sở, ban, " +
 		"ngành thuộc UBND tỉnh; Chủ tịch UBND các huyện, thị xã, thành phố và các cơ quan, đơn vị có liên quan " +
-		"chịu trách nhiệm thi hành Quyết định này./.", regular}}, r.body())
+		"chịu trách nhiệm thi hành Quyết định này./.", regular}}
+	// The signature never stands alone on a page: the last paragraph goes
+	// with it.
+	if w.y+w.paragraphHeight(last, r.body())+r.signatureHeight() > w.bottom() {
+		w.continuePage()
+	}
+	w.paragraph(last, r.body())
 	r.signature()
 }
 
@@ -147,28 +153,40 @@ func rankingSentence(part rankingPart) string {
 	return b.String()
 }
 
+// signatureWidth is the width of the "Nơi nhận" column.
+const signatureLeftW = 80.0
+
+// signatureLines are the wrapped recipients and the signature block's titles.
+func (r *renderer) signatureLines() (recips, titles []string) {
+	for _, s := range r.d.Recipients {
+		recips = append(recips, wrap(regular, 11, clean(s), signatureLeftW-2)...)
+	}
+	titles = append([]string{signerOrg}, strings.Split(upper(r.d.SignerTitle), "\n")...)
+	return recips, titles
+}
+
+// signatureHeight is the height of the signature block and recipients.
+func (r *renderer) signatureHeight() float64 {
+	recips, titles := r.signatureLines()
+	leftH := lineHeight(12) + float64(len(recips))*lineHeight(11)
+	rightH := float64(len(titles)+1)*lineHeight(bodySize) + signatureSpace
+	return 2 + math.Max(leftH, rightH)
+}
+
 // signature draws "Nơi nhận" on the left and the signature block on the
 // right, level with each other; both go to the next page together when
 // they do not fit.
 func (r *renderer) signature() {
 	w := r.w
-	leftW := 80.0
+	leftW := signatureLeftW
 	rightX := marginLeft + leftW
 	rightW := w.pw - marginRight - rightX
-
-	var recips []string
-	for _, s := range r.d.Recipients {
-		recips = append(recips, wrap(regular, 11, clean(s), leftW-2)...)
-	}
-	titles := append([]string{signerOrg}, strings.Split(upper(r.d.SignerTitle), "\n")...)
+	recips, titles := r.signatureLines()
 	lh := lineHeight(bodySize)
-	leftH := lineHeight(12) + float64(len(recips))*lineHeight(11)
-	rightH := float64(len(titles)+1)*lh + signatureSpace
-	y := w.y + 2
-	if y+math.Max(leftH, rightH) > w.bottom() {
+	if w.y+r.signatureHeight() > w.bottom() {
 		w.continuePage()
-		y = w.y
 	}
+	y := w.y + 2
 
 	w.font(boldItalic, 12)
 	w.cell(marginLeft, y, leftW, lineHeight(12), "Nơi nhận:", 'L')

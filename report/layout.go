@@ -33,7 +33,7 @@ const (
 )
 
 // lineHeight is the height of one line of text of the size (single spacing).
-func lineHeight(size float64) float64 { return size * 1.2 * ptToMM }
+func lineHeight(size float64) float64 { return size * 1.15 * ptToMM }
 
 // writer draws onto one fpdf document and keeps what fpdf does not: the
 // current part for page numbering, the cursor, the pen, and the page's
@@ -155,6 +155,9 @@ func (w *writer) paragraph(runs []run, p para) {
 		p.lineH = lineHeight(p.size)
 	}
 	lines := layoutWords(runs, p)
+	if p.align == 'C' && len(lines) > 1 {
+		lines = balance(runs, p, len(lines))
+	}
 	if p.keep && w.y+float64(len(lines))*p.lineH > w.bottom() {
 		w.continuePage()
 	}
@@ -205,6 +208,36 @@ func (w *writer) paragraph(runs []run, p para) {
 		w.y += p.lineH
 	}
 	w.y += p.after
+}
+
+// balance narrows a centred paragraph's lines as far as it can without
+// adding a line, so that a title breaks into lines of even length.
+func balance(runs []run, p para, n int) [][]word {
+	lo, hi := p.wd/float64(n), p.wd
+	for hi-lo > 0.5 {
+		mid := (lo + hi) / 2
+		q := p
+		q.wd = mid
+		if len(layoutWords(runs, q)) > n {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	q := p
+	q.wd = hi
+	return layoutWords(runs, q)
+}
+
+// paragraphHeight is the height paragraph would take.
+func (w *writer) paragraphHeight(runs []run, p para) float64 {
+	if p.wd == 0 {
+		p.x, p.wd = marginLeft, w.textWidth()
+	}
+	if p.lineH == 0 {
+		p.lineH = lineHeight(p.size)
+	}
+	return float64(len(layoutWords(runs, p)))*p.lineH + p.after
 }
 
 // continuePage goes on to a new page of the same orientation and part.

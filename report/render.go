@@ -115,6 +115,7 @@ func (r *renderer) decisionRef() string {
 func (r *renderer) appendixHeading(numeral, title string) {
 	w := r.w
 	w.paragraph([]run{{"Phụ lục " + numeral, bold}}, para{size: 14, align: 'C'})
-	w.paragraph([]run{{upper(title), bold}}, para{size: 14, align: 'C', x: marginLeft + 10, wd: w.textWidth() - 20})
-	w.paragraph([]run{{r.decisionRef(), italic}}, para{size: 14, align: 'C', after: 6})
+	w.paragraph([]run{{upper(title), bold}}, para{size: 14, align: 'C'})
+	ref := r.decisionRef()
+	w.paragraph([]run{{ref, italic}}, para{size: max(13, fitSize(italic, 14, ref, w.textWidth())), align: 'C', after: 6})
 }

@@ -2,26 +2,93 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
 
+	"ictindex/activities"
+	"ictindex/scoring"
 	"ictindex/templates"
 )
 
 func init() {
-	commands["demo"] = command{summary: "chấm điểm và xếp hạng tỉnh mẫu (Lào Cai, năm 2026)", run: runDemo}
+	commands["demo"] = command{summary: "chạy trọn một đợt đánh giá của tỉnh mẫu qua workflow thật (Temporal, MinIO nhúng)", run: runDemo}
 }
 
-// runDemo scores the embedded sample province and prints its ranking.
-func runDemo(_ context.Context, e *env, args []string) error {
+// runDemo runs a whole campaign for the sample province through the real
+// workflow on the embedded stack and prints where the decision is.
+func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	data := fs.String("data", "", "thư mục dữ liệu (mặc định: thư mục tạm, xóa khi xong)")
+	out := fs.String("out", "out", "thư mục ghi quyết định PDF và kết quả JSON")
+	deadlineIn := fs.Duration("deadline-in", 15*time.Second, "hạn gửi báo cáo tính từ lúc mở đợt")
 	if _, err := parseFlags(fs, args); err != nil {
 		return badInput(err)
 	}
-	res, err := templates.ScoreResults(templates.SampleProvince())
+	dir := *data
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ictindex-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	fmt.Fprintln(e.stdout, "Khởi động Temporal (SQLite) và MinIO…")
+	st, err := startStack(ctx, stackOptions{DataDir: dir, Log: log})
 	if err != nil {
 		return err
 	}
-	printRankings(e.stdout, res)
+	defer st.Close()
+	w := newWorker(st.client, activities.NewArchive(st.store), activities.LogNotifier{Log: log})
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Stop()
+	sc := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, deadlineIn: *deadlineIn}
+	res, err := sc.run(ctx, templates.SampleProvince())
+	if err != nil {
+		return err
+	}
+	return sc.save(ctx, res, *out)
+}
+
+// save copies the published decision and results out of the archive,
+// prints the ranking and where the PDF is.
+func (sc *scenario) save(ctx context.Context, res *outcome, outDir string) error {
+	pdf, err := sc.store.GetDocument(ctx, res.Result.Decision.Key, res.Result.Decision.VersionID)
+	if err != nil {
+		return err
+	}
+	data, err := sc.store.GetDocument(ctx, res.Result.Results.Key, res.Result.Results.VersionID)
+	if err != nil {
+		return err
+	}
+	var results scoring.Results
+	if err := json.Unmarshal(data, &results); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	pdfPath := filepath.Join(outDir, fmt.Sprintf("quyet-dinh-%d.pdf", res.Result.Year))
+	jsonPath := filepath.Join(outDir, fmt.Sprintf("ket-qua-%d.json", res.Result.Year))
+	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(jsonPath, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(sc.out)
+	printRankings(sc.out, &results)
+	abs, _ := filepath.Abs(pdfPath)
+	fmt.Fprintf(sc.out, "\nQuyết định đã ban hành (%d byte, SHA-256 %s):\n  %s\n  lưu trữ: %s (phiên bản %s, đã khóa)\nKết quả: %s\n",
+		len(pdf), res.Result.Decision.SHA256, abs, res.Result.Decision.Key, res.Result.Decision.VersionID, jsonPath)
 	return nil
 }
