@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ictindex's tests and documents need on a Debian machine:
-# poppler (PDF checks), Liberation fonts. Safe to run again; installs only
-# what is missing.
+# poppler (PDF checks and signatures), Liberation fonts, and the MinIO
+# server (built from source by the Go toolchain). Safe to run again;
+# installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -15,3 +16,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+"$(dirname "$0")/install-minio.sh"

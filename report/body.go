@@ -85,17 +85,17 @@ func (r *renderer) body() para {
 // under it (1/3–1/2 of its longest line).
 func (r *renderer) summaryBlock() {
 	w := r.w
-	x, wd := marginLeft+10, w.textWidth()-20
+	x, wd := marginLeft, w.textWidth()
 	lh := lineHeight(bodySize)
 	widest := 0.0
 	w.font(bold, bodySize)
-	for _, ln := range wrap(bold, bodySize, clean(r.summary()), wd) {
+	for _, ln := range balancedWrap(bold, bodySize, clean(r.summary()), wd) {
 		w.cell(x, w.y, wd, lh, ln, 'C')
 		widest = math.Max(widest, measure(bold, bodySize, ln))
 		w.y += lh
 	}
 	rule := widest * 0.4
-	w.hline(x+(wd-rule)/2, x+(wd+rule)/2, w.y+0.8, ruleWidth)
+	w.hline(x+(wd-rule)/2, x+(wd+rule)/2, w.y+1.2, ruleWidth)
 	w.y += 2
 }
 

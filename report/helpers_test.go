@@ -91,8 +91,8 @@ func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
 	return string(out)
 }
 
-// pdfText is the text of the pages, laid out, in NFC.
-func pdfText(t *testing.T, pdf []byte, args ...string) string {
+// layoutText is the text of the pages, laid out, in NFC.
+func layoutText(t *testing.T, pdf []byte, args ...string) string {
 	t.Helper()
 	return norm.NFC.String(poppler(t, pdf, "pdftotext", append([]string{"-layout"}, args...)...))
 }

@@ -46,9 +46,9 @@ type writer struct {
 	pw, ph    float64
 	y         float64
 
-	ops     []op    // the page's text, drawn grouped by font at the end
-	gfx     []byte  // the page's graphics operators, in order
-	buf     []byte  // scratch for writing a page
+	ops     []op   // the page's text, drawn grouped by font at the end
+	gfx     []byte // the page's graphics operators, in order
+	buf     []byte // scratch for writing a page
 	fontIDs map[string]string
 	runes   map[string]*runeSet // the runes each style has registered
 	stamps  map[string]*stamp   // by key
@@ -229,6 +229,22 @@ func balance(runs []run, p para, n int) [][]word {
 	return layoutWords(runs, q)
 }
 
+// balancedWrap wraps text into as few lines as wrap does at the width,
+// but of even length: for centred titles.
+func balancedWrap(style string, size float64, s string, wd float64) []string {
+	n := len(wrap(style, size, s, wd))
+	lo, hi := wd/float64(n), wd
+	for hi-lo > 0.5 {
+		mid := (lo + hi) / 2
+		if len(wrap(style, size, s, mid)) > n {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return wrap(style, size, s, hi)
+}
+
 // paragraphHeight is the height paragraph would take.
 func (w *writer) paragraphHeight(runs []run, p para) float64 {
 	if p.wd == 0 {
@@ -382,4 +398,3 @@ func wrap(style string, size float64, s string, wd float64) []string {
 		s = rest
 	}
 }
-

@@ -46,8 +46,8 @@ type table struct {
 	head     *stamp  // the header rows' text
 	headH    []float64
 	headRows [][]laidCell // the header rows' cells, text in the stamp
-	xs     []float64 // x of each column boundary
-	opened bool
+	xs       []float64    // x of each column boundary
+	opened   bool
 
 	// The grid is drawn as long vertical segments per column boundary and
 	// one rule under each row, rather than a rectangle per cell.

@@ -26,7 +26,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "thư mục dữ liệu (mặc định: thư mục tạm, xóa khi xong)")
 	out := fs.String("out", "out", "thư mục ghi quyết định PDF và kết quả JSON")
-	deadlineIn := fs.Duration("deadline-in", 15*time.Second, "hạn gửi báo cáo tính từ lúc mở đợt")
+	deadlineIn := fs.Duration("deadline-in", 30*time.Second, "hạn gửi báo cáo tính từ lúc mở đợt")
 	if _, err := parseFlags(fs, args); err != nil {
 		return badInput(err)
 	}

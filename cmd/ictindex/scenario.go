@@ -73,6 +73,9 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 	}); err != nil {
 		return nil, err
 	}
+	if time.Now().After(st.Deadline) {
+		return nil, fmt.Errorf("hạn %s quá ngắn: các đơn vị đúng hạn chưa gửi xong khi hết hạn", sc.deadlineIn)
+	}
 	sc.say("%d đơn vị đã nhập số liệu, tải tài liệu kiểm chứng và gửi đúng hạn.", onTime)
 	if wait := time.Until(st.Deadline); wait > 0 {
 		sc.say("Chờ quá hạn %s…", wait.Round(time.Second))
@@ -204,6 +207,9 @@ func (sc *scenario) revision(ctx context.Context, b *scoring.Batch, late map[str
 		if u := b.Units[i]; u.Annex == scoring.AnnexPL01 && !u.NotSubmitted && !late[u.Unit.Code] && len(u.Flags) == 0 && u.Appraisal == nil {
 			code = u.Unit.Code
 		}
+	}
+	if code == "" {
+		return nil // no unit fits
 	}
 	id := workflows.UnitWorkflowID(b.Year, code)
 	err := sc.d.update(ctx, id, workflows.UpdateRequestRevision, workflows.RevisionArgs{By: "tham-dinh@stttt",

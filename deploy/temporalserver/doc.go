@@ -10,7 +10,9 @@
 // time. Other packages talk to the server through the SDK client returned by
 // [Server.NewClient].
 //
-//	srv, err := temporalserver.Start(ctx, temporalserver.Config{DataDir: dir})
+//	srv, err := temporalserver.Start(ctx, temporalserver.Config{
+//		DataDir: dir, Port: temporalserver.DefaultPort,
+//	})
 //	if err != nil { ... }
 //	defer srv.Stop()
 //	c, err := srv.NewClient(client.Options{})

@@ -6,26 +6,32 @@ import (
 	"strconv"
 )
 
-// checkPortFree fails early, with a clear message, when port is taken.
-func checkPortFree(host string, port int) error {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
-	if err != nil {
-		return fmt.Errorf("temporalserver: port %d on %s is not free: %w", port, host, err)
+// reservePorts checks that each fixed port is free on host and returns n
+// other free ports. Every port stays bound until all are known, so no port
+// is handed out twice and a free port never collides with a fixed one. The
+// ports are released on return, for the server to bind moments later.
+func reservePorts(host string, fixed []int, n int) ([]int, error) {
+	var held []net.Listener
+	defer func() {
+		for _, l := range held {
+			_ = l.Close()
+		}
+	}()
+	for _, port := range fixed {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			return nil, fmt.Errorf("temporalserver: port %d on %s is not free: %w", port, host, err)
+		}
+		held = append(held, l)
 	}
-	return l.Close()
-}
-
-// freePorts returns n distinct free ports on host. All listeners stay open
-// until every port is known, so the kernel cannot hand out one port twice.
-func freePorts(host string, n int) ([]int, error) {
-	ports := make([]int, 0, n)
+	free := make([]int, 0, n)
 	for range n {
 		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 		if err != nil {
 			return nil, fmt.Errorf("temporalserver: finding a free port on %s: %w", host, err)
 		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		held = append(held, l)
+		free = append(free, l.Addr().(*net.TCPAddr).Port)
 	}
-	return ports, nil
+	return free, nil
 }

@@ -93,28 +93,29 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// pickPorts resolves the configured ports, choosing free ones where asked,
-// and checks that fixed ones are not taken.
+// pickPorts resolves the configured ports: fixed ones are checked to be
+// free, the others are chosen among free ports.
 func pickPorts(cfg Config) (servicePorts, error) {
-	free, err := freePorts(cfg.Host, 5)
+	var fixed []int
+	if cfg.Port != 0 {
+		fixed = append(fixed, cfg.Port)
+	}
+	if cfg.HTTPPort > 0 {
+		fixed = append(fixed, cfg.HTTPPort)
+	}
+	free, err := reservePorts(cfg.Host, fixed, 5)
 	if err != nil {
 		return servicePorts{}, err
 	}
 	p := servicePorts{frontend: cfg.Port, history: free[0], matching: free[1], worker: free[2], http: cfg.HTTPPort}
 	if p.frontend == 0 {
 		p.frontend = free[3]
-	} else if err := checkPortFree(cfg.Host, p.frontend); err != nil {
-		return p, err
 	}
 	switch {
 	case p.http == 0:
 		p.http = free[4]
 	case p.http < 0:
 		p.http = 0 // off
-	default:
-		if err := checkPortFree(cfg.Host, p.http); err != nil {
-			return p, err
-		}
 	}
 	return p, nil
 }
