@@ -149,7 +149,7 @@ func (r *renderer) criterionRow(t *table, sh *scoring.Sheet, l *scoring.Line) la
 	x7, w7 := t.span(6, 1)
 	left := t.xs[0]
 
-	title := wrap(regular, sheetSize, clean(l.Title), w2-2*pad)
+	title := w.wrap(regular, sheetSize, clean(l.Title), w2-2*pad)
 	labelW := w3 - 2*pad - valueW - 1.5
 	type figure struct {
 		label []string
@@ -164,7 +164,7 @@ func (r *renderer) criterionRow(t *table, sh *scoring.Sheet, l *scoring.Line) la
 	key.WriteString("criterion\x1f" + number + "\x1f" + maxPoints + "\x1f" + l.Title)
 	n := 0
 	for i, v := range l.Figures {
-		figures[i] = figure{label: wrap(regular, sheetSize, clean(v.Label), labelW), start: n}
+		figures[i] = figure{label: w.wrap(regular, sheetSize, clean(v.Label), labelW), start: n}
 		reserve := len(figures[i].label)
 		if v.Original != "" {
 			reserve = max(reserve, 2)

@@ -89,7 +89,7 @@ func (r *renderer) summaryBlock() {
 	lh := lineHeight(bodySize)
 	widest := 0.0
 	w.font(bold, bodySize)
-	for _, ln := range balancedWrap(bold, bodySize, clean(r.summary()), wd) {
+	for _, ln := range w.balancedWrap(bold, bodySize, clean(r.summary()), wd) {
 		w.cell(x, w.y, wd, lh, ln, 'C')
 		widest = math.Max(widest, measure(bold, bodySize, ln))
 		w.y += lh
@@ -159,7 +159,7 @@ const signatureLeftW = 80.0
 // signatureLines are the wrapped recipients and the signature block's titles.
 func (r *renderer) signatureLines() (recips, titles []string) {
 	for _, s := range r.d.Recipients {
-		recips = append(recips, wrap(regular, 11, clean(s), signatureLeftW-2)...)
+		recips = append(recips, r.w.wrap(regular, 11, clean(s), signatureLeftW-2)...)
 	}
 	titles = append([]string{signerOrg}, strings.Split(upper(r.d.SignerTitle), "\n")...)
 	return recips, titles

@@ -97,9 +97,9 @@ func (d *Decision) year() int {
 	return d.Results.Settings.Year
 }
 
-// stamp is the fixed creation date of the PDF: the decision's date, or 1
+// created is the fixed creation date of the PDF: the decision's date, or 1
 // January after the report year when the date is left blank.
-func (d *Decision) stamp() time.Time {
+func (d *Decision) created() time.Time {
 	day := d.Date
 	if day.IsZero() {
 		day = scoring.Date{Year: d.year() + 1, Month: 1, Day: 1}
@@ -121,7 +121,7 @@ func Render(d *Decision) ([]byte, error) {
 	if y := dd.year(); y < 1900 || y > 9999 {
 		return nil, fmt.Errorf("report: report year %d is out of range", y)
 	}
-	w := newWriter(dd.stamp())
+	w := newWriter(dd.created())
 	r := &renderer{w: w, d: &dd}
 	r.plan()
 	r.metadata()
@@ -134,21 +134,21 @@ func Render(d *Decision) ([]byte, error) {
 	if err := w.err(); err != nil {
 		return nil, fmt.Errorf("report: drawing the PDF: %w", err)
 	}
-	var out keep
+	var out outputBytes
 	if err := w.pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("report: writing the PDF: %w", err)
 	}
 	return out.b, nil
 }
 
-// keep receives fpdf's Output. fpdf writes its finished document buffer in
-// one Write and never touches it again, so keep takes that slice as it is
-// rather than copying a document that may be hundreds of megabytes: the
-// one place where a writer here holds on to what it is given, which is
-// safe only because the Fpdf is dropped as soon as Output returns.
-type keep struct{ b []byte }
+// outputBytes receives fpdf's Output. fpdf writes its finished document
+// buffer in one Write and never touches it again, so outputBytes keeps
+// that slice rather than copying a document that may be a hundred
+// megabytes: the one writer here that holds on to what it is given, safe
+// only because the Fpdf is dropped as soon as Output returns.
+type outputBytes struct{ b []byte }
 
-func (k *keep) Write(p []byte) (int, error) {
+func (k *outputBytes) Write(p []byte) (int, error) {
 	if k.b == nil {
 		k.b = p
 	} else {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -76,6 +77,8 @@ func TestShownFigure(t *testing.T) {
 }
 
 func TestWrap(t *testing.T) {
+	w := newWriter(time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC))
+	wrap := w.wrap
 	text := "Tổng số văn bản đến được cập nhật vào phần mềm trong năm báo cáo (có quét văn bản và đính kèm vào phần mềm)"
 	for _, wd := range []float64{20, 45, 80, 300} {
 		lines := wrap(regular, 9, text, wd)

@@ -29,15 +29,15 @@ func checkGlyphs(t *testing.T, pdf []byte) {
 		if maps[id] != nil {
 			continue
 		}
-		desc := regexp.MustCompile(`/DescendantFonts \[(\d+) 0 R\]`).FindSubmatch(objs[atoi(m[2])])
+		desc := regexp.MustCompile(`/DescendantFonts \[(\d+) 0 R\]`).FindSubmatch(objs[pdfAtoi(m[2])])
 		if desc == nil {
 			t.Fatalf("font %s has no descendant font", id)
 		}
-		cid := regexp.MustCompile(`/CIDToGIDMap (\d+) 0 R`).FindSubmatch(objs[atoi(desc[1])])
+		cid := regexp.MustCompile(`/CIDToGIDMap (\d+) 0 R`).FindSubmatch(objs[pdfAtoi(desc[1])])
 		if cid == nil {
 			t.Fatalf("font %s has no CIDToGIDMap", id)
 		}
-		maps[id] = streamOf(t, objs[atoi(cid[1])])
+		maps[id] = streamOf(t, objs[pdfAtoi(cid[1])])
 		if len(maps[id]) != 2*0x10000 {
 			t.Fatalf("font %s: CIDToGIDMap of %d bytes", id, len(maps[id]))
 		}
@@ -47,7 +47,7 @@ func checkGlyphs(t *testing.T, pdf []byte) {
 	}
 	contents := map[int]bool{}
 	for _, m := range regexp.MustCompile(`/Contents (\d+) 0 R`).FindAllSubmatch(pdf, -1) {
-		contents[atoi(m[1])] = true
+		contents[pdfAtoi(m[1])] = true
 	}
 	shown, streams, missing := 0, 0, 0
 	for n, obj := range objs {
@@ -82,7 +82,7 @@ func checkGlyphs(t *testing.T, pdf []byte) {
 	}
 }
 
-func atoi(b []byte) int { n, _ := strconv.Atoi(string(b)); return n }
+func pdfAtoi(b []byte) int { n, _ := strconv.Atoi(string(b)); return n }
 
 // pdfObjects splits an fpdf document into its numbered objects.
 func pdfObjects(pdf []byte) map[int][]byte {
@@ -94,7 +94,7 @@ func pdfObjects(pdf []byte) map[int][]byte {
 		if i+1 < len(locs) {
 			end = locs[i+1][0]
 		}
-		objs[atoi(pdf[l[2]:l[3]])] = pdf[l[1]:end]
+		objs[pdfAtoi(pdf[l[2]:l[3]])] = pdf[l[1]:end]
 	}
 	return objs
 }
@@ -122,16 +122,16 @@ func streamOf(t *testing.T, obj []byte) []byte {
 	return out
 }
 
-// token is a font selection or a shown string of a content stream.
-type token struct {
+// contentToken is a font selection or a shown string of a content stream.
+type contentToken struct {
 	font string
 	text []byte
 }
 
 // contentTokens finds the "/Fxx size Tf" selections and the "(…) Tj"
 // strings of a content stream, in order.
-func contentTokens(s []byte) []token {
-	var out []token
+func contentTokens(s []byte) []contentToken {
+	var out []contentToken
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '/':
@@ -142,7 +142,7 @@ func contentTokens(s []byte) []token {
 			name := s[i+1 : j]
 			rest := s[j:]
 			if k := bytes.Index(rest, []byte("Tf")); len(name) > 1 && name[0] == 'F' && k >= 0 && k < 12 {
-				out = append(out, token{font: string(name[1:])})
+				out = append(out, contentToken{font: string(name[1:])})
 			}
 			i = j - 1
 		case '(':
@@ -164,7 +164,7 @@ func contentTokens(s []byte) []token {
 				str = append(str, s[j])
 			}
 			if rest := bytes.TrimLeft(s[j+1:], " "); bytes.HasPrefix(rest, []byte("Tj")) {
-				out = append(out, token{text: str})
+				out = append(out, contentToken{text: str})
 			}
 			i = j
 		}

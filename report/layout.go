@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -46,9 +45,10 @@ type writer struct {
 	pw, ph    float64
 	y         float64
 
-	ops     []op   // the page's text, drawn grouped by font at the end
-	gfx     []byte // the page's graphics operators, in order
-	buf     []byte // scratch for writing a page
+	meas    *fpdf.Fpdf // measures text (SplitText); never drawn on
+	ops     []op       // the page's text, drawn grouped by font at the end
+	gfx     []byte     // the page's graphics operators, in order
+	buf     []byte     // scratch for writing a page
 	fontIDs map[string]string
 	runes   map[string]*runeSet // the runes each style has registered
 	stamps  map[string]*stamp   // by key
@@ -69,14 +69,24 @@ func newWriter(stamp time.Time) *writer {
 	for _, f := range fontFiles {
 		pdf.AddUTF8FontFromBytes(family, f.style, f.data)
 	}
-	w := &writer{pdf: pdf, runes: map[string]*runeSet{}}
+	meas := fpdf.New(portrait, "mm", "A4", "")
+	meas.SetCellMargin(0)
+	for _, f := range fontFiles {
+		meas.AddUTF8FontFromBytes(family, f.style, f.data)
+	}
+	w := &writer{pdf: pdf, meas: meas, runes: map[string]*runeSet{}}
 	w.fontIDs = w.readFontIDs()
 	pdf.SetHeaderFuncMode(w.pageHeader, false)
 	return w
 }
 
-// err returns fpdf's sticky error.
-func (w *writer) err() error { return w.pdf.Error() }
+// err returns fpdf's sticky error, or the measuring document's.
+func (w *writer) err() error {
+	if err := w.meas.Error(); err != nil {
+		return err
+	}
+	return w.pdf.Error()
+}
 
 // finish draws what waits for the last page.
 func (w *writer) finish() { w.flush() }
@@ -231,18 +241,18 @@ func balance(runs []run, p para, n int) [][]word {
 
 // balancedWrap wraps text into as few lines as wrap does at the width,
 // but of even length: for centred titles.
-func balancedWrap(style string, size float64, s string, wd float64) []string {
-	n := len(wrap(style, size, s, wd))
+func (w *writer) balancedWrap(style string, size float64, s string, wd float64) []string {
+	n := len(w.wrap(style, size, s, wd))
 	lo, hi := wd/float64(n), wd
 	for hi-lo > 0.5 {
 		mid := (lo + hi) / 2
-		if len(wrap(style, size, s, mid)) > n {
+		if len(w.wrap(style, size, s, mid)) > n {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return wrap(style, size, s, hi)
+	return w.wrap(style, size, s, hi)
 }
 
 // paragraphHeight is the height paragraph would take.
@@ -358,43 +368,16 @@ func measure(style string, size float64, s string) float64 {
 	return float64(n) * size * ptToMM / 1000
 }
 
-// wrap splits clean text into lines no wider than wd, at spaces where it
-// can and inside a word that is wider than a line on its own. Newlines
-// force a break. It is fpdf's SplitText with the font given rather than
-// selected, so that measuring writes nothing to the page.
-func wrap(style string, size float64, s string, wd float64) []string {
-	metricsOnce.Do(loadMetrics)
-	t := metrics[style]
-	limit := int(wd * 1000 / (size * ptToMM))
-	var lines []string
-	for {
-		para, rest, more := strings.Cut(s, "\n")
-		lineStart, lastSpace, width, widthAtSpace := 0, -1, 0, 0
-		for i, r := range para {
-			cw := 0
-			if r < 0x10000 {
-				cw = int(t[r])
-			}
-			for width+cw > limit && i > lineStart {
-				if lastSpace > lineStart {
-					lines = append(lines, para[lineStart:lastSpace])
-					lineStart = lastSpace + 1
-					width -= widthAtSpace + int(t[' '])
-				} else {
-					lines = append(lines, para[lineStart:i])
-					lineStart, width = i, 0
-				}
-				lastSpace = -1
-			}
-			if r == ' ' {
-				lastSpace, widthAtSpace = i, width
-			}
-			width += cw
-		}
-		lines = append(lines, para[lineStart:])
-		if !more {
-			return lines
-		}
-		s = rest
+// wrap splits clean text into lines no wider than wd with fpdf's
+// SplitText: at spaces where it can, inside a word wider than a line, and
+// at newlines. It measures on the writer's own measuring document, which
+// has the fonts but no page, so that selecting a font there writes
+// nothing to the decision.
+func (w *writer) wrap(style string, size float64, s string, wd float64) []string {
+	w.meas.SetFont(family, style, size)
+	lines := w.meas.SplitText(s, wd)
+	if len(lines) == 0 {
+		return []string{""}
 	}
+	return lines
 }

@@ -281,7 +281,7 @@ func (t *table) wrapChunk(lines []line, ch chunk, wd float64) []line {
 	if text == "" {
 		return lines
 	}
-	for _, s := range wrap(ch.style, size, text, wd-2*t.pad) {
+	for _, s := range t.w.wrap(ch.style, size, text, wd-2*t.pad) {
 		lines = append(lines, line{text: s, style: ch.style, size: size})
 	}
 	return lines

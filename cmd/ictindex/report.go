@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"ictindex/report"
 	"ictindex/scoring"
@@ -60,6 +62,13 @@ func runReport(_ context.Context, e *env, args []string) error {
 		if err := json.Unmarshal(data, &manifest); err != nil {
 			return badInput(fmt.Errorf("--evidence: tệp tài liệu kiểm chứng không đọc được: %w", err))
 		}
+	}
+	// fpdf holds every page until the document is written: a national
+	// decision (10,000 units, 75,000 pages) keeps some 500 MB live. Unless
+	// the environment sets a limit, ask the collector to keep the process under 1 GiB
+	// rather than let the heap double past it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(900 << 20)
 	}
 	res, err := loadResults(e, pos[0], *year)
 	if err != nil {

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/workflow"
+
+	"ictindex/activities"
+	"ictindex/scoring"
+	"ictindex/templates"
+	"ictindex/workflows"
+)
+
+// noop is the baseline workflow: it accepts updates that do nothing and
+// ends after a given number of them.
+func noop(ctx workflow.Context, updates int) error {
+	n := 0
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, "noop", func(ctx workflow.Context, _ workflows.ActorArgs) (int, error) {
+		n++
+		return n, nil
+	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, a workflows.ActorArgs) error { return nil }}); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return n >= updates && workflow.AllHandlersFinished(ctx) })
+}
+
+// syntheticProvince clones the sample province's submitting units to n units.
+func syntheticProvince(n int) *scoring.Batch {
+	src := templates.SampleProvince()
+	var pool []scoring.Submission
+	for _, u := range src.Units {
+		if !u.NotSubmitted {
+			u.Appraisal = nil
+			pool = append(pool, u)
+		}
+	}
+	b := &scoring.Batch{Year: src.Year, Settings: src.Settings}
+	for i := 0; i < n; i++ {
+		u := pool[i%len(pool)]
+		u.Unit = scoring.Unit{Code: fmt.Sprintf("U%04d", i), Name: fmt.Sprintf("%s %04d", u.Unit.Name, i)}
+		b.Units = append(b.Units, u)
+	}
+	return b
+}
+
+// parallel runs fn(i) for i < n, k at a time, and returns the first error.
+func parallel(n, k int, fn func(i int) error) error {
+	sem := make(chan struct{}, k)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(i); err != nil {
+				once.Do(func() { first = err })
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// BenchmarkCampaignVsBaseline runs a campaign of ICTINDEX_BENCH_UNITS units
+// (default 1,000) end to end on the embedded stack — forms, three updates
+// per unit, closing, ranking, the decision PDF, approval — and, on the same
+// server, as many no-op workflows receiving as many updates. It reports
+// both wall times and their ratio. Run with -benchtime 1x.
+func BenchmarkCampaignVsBaseline(b *testing.B) {
+	units := 1000
+	if v, err := strconv.Atoi(os.Getenv("ICTINDEX_BENCH_UNITS")); err == nil && v > 0 {
+		units = v
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	st, err := startStack(ctx, stackOptions{DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	w := newWorker(st.client, activities.NewArchive(st.store), activities.LogNotifier{Log: st.log})
+	w.RegisterWorkflowWithOptions(noop, workflow.RegisterOptions{Name: "Noop"})
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	d := driver{c: st.client}
+	const k = 16
+	for b.Loop() {
+		batch := syntheticProvince(units)
+		// The campaign.
+		start := time.Now()
+		settings := batch.Resolve()
+		settings.Deadline = time.Now().Add(time.Hour)
+		in := workflows.CampaignInput{Year: batch.Year, Settings: settings,
+			Decision: activities.DecisionMeta{Number: "15/QĐ-UBND", Date: scoring.DateOf(time.Now()), Signer: "Trịnh Xuân Trường"}}
+		for _, u := range batch.Units {
+			in.Units = append(in.Units, activities.UnitRef{Unit: u.Unit, Annex: u.Annex, Flags: u.Flags})
+		}
+		run, err := st.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(batch.Year), TaskQueue: workflows.TaskQueue},
+			workflows.CampaignWorkflowName, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.waitPhase(ctx, batch.Year, workflows.PhaseCollecting); err != nil {
+			b.Fatal(err)
+		}
+		if err := parallel(units, k, func(i int) error {
+			u := batch.Units[i]
+			id := workflows.UnitWorkflowID(batch.Year, u.Unit.Code)
+			if err := d.update(ctx, id, workflows.UpdateSaveFigures, workflows.SaveFiguresArgs{By: "u", Figures: u.Figures}, nil); err != nil {
+				return err
+			}
+			return d.update(ctx, id, workflows.UpdateSubmit, workflows.ActorArgs{By: "u"}, nil)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateCloseCollection, workflows.ActorArgs{By: "admin"}, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := parallel(units, k, func(i int) error {
+			return d.update(ctx, workflows.UnitWorkflowID(batch.Year, batch.Units[i].Unit.Code), workflows.UpdateFinishAppraisal, workflows.ActorArgs{By: "a"}, nil)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.waitPhase(ctx, batch.Year, workflows.PhaseDrafted); err != nil {
+			b.Fatal(err)
+		}
+		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateApprovePublish, workflows.PublishArgs{By: "leader"}, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := run.Get(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+		campaign := time.Since(start)
+
+		// The baseline: as many workflows, as many updates, doing nothing.
+		start = time.Now()
+		runs := make([]client.WorkflowRun, units+1)
+		for i := range runs {
+			n := 3
+			if i == units {
+				n = 2 // the campaign's own updates
+			}
+			runs[i], err = st.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("noop-%d-%d", b.N, i), TaskQueue: workflows.TaskQueue}, "Noop", n)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := parallel(units+1, k, func(i int) error {
+			n := 3
+			if i == units {
+				n = 2
+			}
+			for j := 0; j < n; j++ {
+				if err := d.update(ctx, runs[i].GetID(), "noop", workflows.ActorArgs{By: "x"}, nil); err != nil {
+					return err
+				}
+			}
+			return runs[i].Get(ctx, nil)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		baseline := time.Since(start)
+		b.ReportMetric(campaign.Seconds(), "campaign-s")
+		b.ReportMetric(baseline.Seconds(), "baseline-s")
+		b.ReportMetric(campaign.Seconds()/baseline.Seconds(), "ratio")
+		b.Logf("%d units: campaign %s, baseline %s, ratio %.2f", units, campaign.Round(time.Millisecond), baseline.Round(time.Millisecond), campaign.Seconds()/baseline.Seconds())
+	}
+}
