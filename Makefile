@@ -3,6 +3,7 @@
 .PHONY: demo test build bench
 
 demo:
+	deploy/install-deps.sh
 	go run ./cmd/ictindex demo
 
 test:
