@@ -107,7 +107,7 @@ func TestSampleProvinceEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
-	sc := &scenario{d: driver{c: st.client}, store: st.store, out: &log, deadlineIn: 40 * time.Second}
+	sc := &scenario{d: driver{c: st.client}, store: st.store, out: &log, deadlineIn: 60 * time.Second}
 	batch := templates.SampleProvince()
 	out, err := sc.run(ctx, batch)
 	if err != nil {
@@ -253,7 +253,7 @@ func TestWorkerRestartMidCampaign(t *testing.T) {
 		current = startWorker(t, st)
 		return nil
 	}
-	sc := &scenario{d: driver{c: st.client}, store: st.store, deadlineIn: 20 * time.Second, afterOpen: restart, beforeRank: restart}
+	sc := &scenario{d: driver{c: st.client}, store: st.store, onTime: true, afterOpen: restart, beforeRank: restart}
 	batch := subset("SNV", "STP", "DPTTH", "SXD", "BTG", "TXSP")
 	out, err := sc.run(ctx, batch)
 	if err != nil {
@@ -266,7 +266,7 @@ func TestWorkerRestartMidCampaign(t *testing.T) {
 			t.Fatalf("%s lost or wrong: %+v", u.Unit.Code, sh)
 		}
 	}
-	if sh := res.Sheet("TXSP"); len(sh.Corrections) != 1 || len(sh.Deductions) != 2 {
+	if sh := res.Sheet("TXSP"); len(sh.Corrections) != 1 || len(sh.Deductions) != 2 { // two quality flags, on time
 		t.Errorf("TXSP's appraisal was lost: %d corrections, %d deductions", len(sh.Corrections), len(sh.Deductions))
 	}
 }
@@ -279,7 +279,7 @@ func TestArchiveOutageDuringActivity(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	restarted := make(chan error, 1)
-	sc := &scenario{d: driver{c: st.client}, store: st.store, deadlineIn: 15 * time.Second,
+	sc := &scenario{d: driver{c: st.client}, store: st.store, onTime: true,
 		beforeRank: func(ctx context.Context) error {
 			if err := st.minio.Stop(); err != nil {
 				return err

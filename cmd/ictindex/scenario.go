@@ -28,6 +28,7 @@ type scenario struct {
 	out        io.Writer
 	deadlineIn time.Duration
 	revise     string                          // unit code sent back for revision; "" = the first on-time PL01 unit with procedures
+	onTime     bool                            // everyone submits on time: a distant deadline, no waiting
 	afterOpen  func(ctx context.Context) error // test hook: runs once units are collecting
 	beforeRank func(ctx context.Context) error // test hook: runs before the appraisals finish
 }
@@ -48,6 +49,9 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 	st := b.Resolve()
 	opened := time.Now()
 	st.Deadline = opened.Add(sc.deadlineIn).In(scoring.Vietnam)
+	if sc.onTime {
+		st.Deadline = opened.Add(24 * time.Hour).In(scoring.Vietnam)
+	}
 	in := workflows.CampaignInput{Year: b.Year, Settings: st,
 		Decision: activities.DecisionMeta{Number: "15/QĐ-UBND", Date: scoring.DateOf(opened.In(scoring.Vietnam)), Signer: "Trịnh Xuân Trường"}}
 	for _, u := range b.Units {
@@ -67,7 +71,7 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 			return nil, err
 		}
 	}
-	late, onTime := sc.split(b, st.Deadline)
+	late, onTime := sc.split(b)
 	if err := sc.each(ctx, b, func(ctx context.Context, u *scoring.Submission) error {
 		return sc.fill(ctx, b.Year, u, !late[u.Unit.Code])
 	}); err != nil {
@@ -77,7 +81,7 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 		return nil, fmt.Errorf("hạn %s quá ngắn: các đơn vị đúng hạn chưa gửi xong khi hết hạn", sc.deadlineIn)
 	}
 	sc.say("%d đơn vị đã nhập số liệu, tải tài liệu kiểm chứng và gửi đúng hạn.", onTime)
-	if wait := time.Until(st.Deadline); wait > 0 {
+	if wait := time.Until(st.Deadline); wait > 0 && len(late) > 0 {
 		sc.say("Chờ quá hạn %s…", wait.Round(time.Second))
 		select {
 		case <-ctx.Done():
@@ -130,13 +134,13 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 
 // split marks the units whose batch submission time is after the deadline
 // of the original batch: they submit after the demo's deadline.
-func (sc *scenario) split(b *scoring.Batch, _ time.Time) (map[string]bool, int) {
+func (sc *scenario) split(b *scoring.Batch) (map[string]bool, int) {
 	orig := b.Resolve().Deadline
 	late, onTime := map[string]bool{}, 0
 	for _, u := range b.Units {
 		switch {
 		case u.NotSubmitted:
-		case u.SubmittedAt != nil && u.SubmittedAt.After(orig):
+		case !sc.onTime && u.SubmittedAt != nil && u.SubmittedAt.After(orig):
 			late[u.Unit.Code] = true
 		default:
 			onTime++

@@ -1,0 +1,222 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"ictindex/activities"
+	"ictindex/scoring"
+	"ictindex/templates"
+	"ictindex/workflows"
+)
+
+// OpenCampaignRequest is the body of POST /api/campaigns. Units are the
+// given list, or else the sample province's units (those named in
+// SampleUnits, all when empty).
+type OpenCampaignRequest struct {
+	Year        int             `json:"year"`
+	Deadline    *time.Time      `json:"deadline,omitempty"`
+	CutOff      *scoring.Date   `json:"cut_off,omitempty"`
+	Holidays    []scoring.Date  `json:"holidays,omitempty"`
+	WorkingDays int             `json:"working_days,omitempty"`
+	Units       []UnitRequest   `json:"units,omitempty"`
+	SampleUnits []string        `json:"sample_units,omitempty"`
+	Decision    DecisionRequest `json:"decision"`
+}
+
+// UnitRequest names a participating unit.
+type UnitRequest struct {
+	Code  string   `json:"code"`
+	Name  string   `json:"name"`
+	Annex string   `json:"annex"`
+	Flags []string `json:"flags,omitempty"`
+}
+
+// DecisionRequest is the decision's number, date (default: today) and
+// signer.
+type DecisionRequest struct {
+	Number string        `json:"number"`
+	Date   *scoring.Date `json:"date,omitempty"`
+	Signer string        `json:"signer"`
+}
+
+// OpenCampaignResponse answers an opened campaign.
+type OpenCampaignResponse struct {
+	Year       int    `json:"year"`
+	WorkflowID string `json:"workflow_id"`
+	RunID      string `json:"run_id"`
+	Units      int    `json:"units"`
+}
+
+// campaignInput converts the request, collecting every field error.
+func (r OpenCampaignRequest) campaignInput(now time.Time) (workflows.CampaignInput, error) {
+	var errs []scoring.FieldError
+	add := func(f, code, vi string) { errs = append(errs, field(f, code, vi)) }
+	if r.Year < 2000 || r.Year > 2200 {
+		add("year", scoring.ErrInvalid, "Năm báo cáo phải từ 2000 đến 2200")
+		return workflows.CampaignInput{}, unprocessable(summary(errs), errs...)
+	}
+	b := scoring.Batch{Year: r.Year, Settings: &scoring.BatchSettings{Deadline: r.Deadline, CutOff: r.CutOff, Holidays: r.Holidays, WorkingDays: r.WorkingDays}}
+	st := b.Resolve()
+	if err := st.Check(); err != nil {
+		add("settings", scoring.ErrInvalid, err.Error())
+	}
+	in := workflows.CampaignInput{Year: r.Year, Settings: st}
+	units := r.Units
+	if len(units) == 0 {
+		sample := templates.SampleProvince()
+		for _, code := range r.SampleUnits {
+			if !slices.ContainsFunc(sample.Units, func(s scoring.Submission) bool { return s.Unit.Code == code }) {
+				add("sample_units", scoring.ErrUnknown, fmt.Sprintf("Đơn vị mẫu %q không có trong tỉnh mẫu", code))
+			}
+		}
+		for _, s := range sample.Units {
+			if len(r.SampleUnits) == 0 || slices.Contains(r.SampleUnits, s.Unit.Code) {
+				units = append(units, UnitRequest{Code: s.Unit.Code, Name: s.Unit.Name, Annex: s.Annex, Flags: s.Flags})
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, u := range units {
+		p := fmt.Sprintf("units[%d]", i)
+		switch {
+		case !unitCodePattern.MatchString(u.Code):
+			add(p+".code", scoring.ErrInvalid, fmt.Sprintf("Mã đơn vị %q không hợp lệ (chữ, số, . _ -)", u.Code))
+		case seen[u.Code]:
+			add(p+".code", scoring.ErrInvalid, fmt.Sprintf("Mã đơn vị %q bị trùng", u.Code))
+		}
+		seen[u.Code] = true
+		if u.Name == "" {
+			add(p+".name", scoring.ErrRequired, "Thiếu tên đơn vị")
+		}
+		set, err := templates.Load(u.Annex)
+		if err != nil || !slices.Contains(templates.Annexes(), u.Annex) {
+			add(p+".annex", scoring.ErrNotChoice, fmt.Sprintf("Phụ lục %q không hợp lệ (PL01 hoặc PL02)", u.Annex))
+		} else if err := set.CheckFlags(u.Flags); err != nil {
+			add(p+".flags", scoring.ErrUnknown, "Đặc điểm đơn vị không có trong bộ tiêu chí: "+err.Error())
+		}
+		in.Units = append(in.Units, activities.UnitRef{Unit: scoring.Unit{Code: u.Code, Name: u.Name}, Annex: u.Annex, Flags: u.Flags})
+	}
+	if len(units) == 0 {
+		add("units", scoring.ErrRequired, "Đợt đánh giá cần ít nhất một đơn vị")
+	}
+	d := r.Decision
+	if d.Number == "" {
+		add("decision.number", scoring.ErrRequired, "Thiếu số quyết định")
+	}
+	if d.Signer == "" {
+		add("decision.signer", scoring.ErrRequired, "Thiếu người ký quyết định")
+	}
+	in.Decision = activities.DecisionMeta{Number: d.Number, Signer: d.Signer, Date: scoring.DateOf(now.In(scoring.Vietnam))}
+	if d.Date != nil {
+		in.Decision.Date = *d.Date
+	}
+	if len(errs) > 0 {
+		return in, unprocessable(summary(errs), errs...)
+	}
+	return in, nil
+}
+
+// openCampaign starts a year's Campaign workflow; a second one for the
+// same year is a conflict.
+func (s *Server) openCampaign(c *gin.Context) {
+	var req OpenCampaignRequest
+	if err := decodeJSON(c, &req, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, err := req.campaignInput(time.Now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	run, err := s.temporal.ExecuteWorkflow(c.Request.Context(), client.StartWorkflowOptions{
+		ID: workflows.CampaignWorkflowID(in.Year), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.CampaignWorkflowName, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, OpenCampaignResponse{Year: in.Year, WorkflowID: run.GetID(), RunID: run.GetRunID(), Units: len(in.Units)})
+}
+
+// campaignStatus answers the campaign's status; a submitter sees only
+// their own unit's line, without the other units' places, forms or the
+// audit trail.
+func (s *Server) campaignStatus(c *gin.Context) {
+	year, err := yearParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var st workflows.CampaignStatus
+	if err := s.query(c.Request.Context(), workflows.CampaignWorkflowID(year), &st); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if usr := userOf(c); usr.Role == RoleSubmitter {
+		st = ownLine(st, usr.Unit)
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+// ownLine trims a campaign status to one unit.
+func ownLine(st workflows.CampaignStatus, code string) workflows.CampaignStatus {
+	st.Units = slices.DeleteFunc(st.Units, func(u workflows.UnitSummary) bool { return u.Unit.Code != code })
+	st.Places = slices.DeleteFunc(st.Places, func(p activities.Place) bool { return p.Code != code })
+	st.Forms, st.History, st.Results, st.Decision = nil, nil, nil, nil
+	return st
+}
+
+// closeCollection closes collection: units that have not submitted become
+// non-submitters.
+func (s *Server) closeCollection(c *gin.Context) {
+	year, err := yearParam(c)
+	if err == nil {
+		err = decodeJSON(c, &struct{}{}, true)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var st workflows.CampaignStatus
+	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), workflows.UpdateCloseCollection,
+		workflows.ActorArgs{By: userOf(c).Name}, &st); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+// PublishRequest is the optional body of POST .../publish.
+type PublishRequest struct {
+	Note string `json:"note,omitempty"`
+}
+
+// publish is the leader's approval: the decision and results are locked.
+func (s *Server) publish(c *gin.Context) {
+	year, err := yearParam(c)
+	var req PublishRequest
+	if err == nil {
+		err = decodeJSON(c, &req, true)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var st workflows.CampaignStatus
+	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), workflows.UpdateApprovePublish,
+		workflows.PublishArgs{By: userOf(c).Name, Note: req.Note}, &st); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
