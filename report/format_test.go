@@ -135,7 +135,7 @@ func TestRenderEmptyAndOddInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGlyphs(t, pdf)
-	raw := poppler(t, pdf, "pdftotext", "-layout")
+	raw := poppler(t, pdf, "pdftotext", "-layout", "-l", "12")
 	if !strings.Contains(raw, "Sở Thông tin và Truyền thông") {
 		t.Error("a decomposed name is not drawn in NFC")
 	}

@@ -91,6 +91,23 @@ func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
 	return string(out)
 }
 
+// The sample's text, extracted once: poppler takes a while over ~300 pages.
+var (
+	sampleTextOnce sync.Once
+	sampleTextAll  string
+)
+
+// sampleText is the laid-out text of the whole sample decision, in NFC.
+func sampleText(t *testing.T) string {
+	t.Helper()
+	pdf, _ := samplePDF(t)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		poppler(t, pdf, "pdftotext") // skips or fails
+	}
+	sampleTextOnce.Do(func() { sampleTextAll = layoutText(t, pdf) })
+	return sampleTextAll
+}
+
 // layoutText is the text of the pages, laid out, in NFC.
 func layoutText(t *testing.T, pdf []byte, args ...string) string {
 	t.Helper()

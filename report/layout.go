@@ -56,15 +56,15 @@ type writer struct {
 
 // newWriter prepares a document whose creation and modification dates are
 // the fixed time given, so that the same input gives the same bytes.
-func newWriter(stamp time.Time) *writer {
+func newWriter(created time.Time) *writer {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: portrait, UnitStr: "mm", Size: fpdf.SizeType{Wd: a4Short, Ht: a4Long}})
 	pdf.SetMargins(marginLeft, marginTop, marginRight)
 	pdf.SetAutoPageBreak(false, marginBottom)
 	pdf.SetCellMargin(0)
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(stamp)
-	pdf.SetModificationDate(stamp)
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
 	pdf.SetLang("vi-VN")
 	for _, f := range fontFiles {
 		pdf.AddUTF8FontFromBytes(family, f.style, f.data)

@@ -10,9 +10,10 @@ import (
 // header row, a criterion's title, figure labels and ruling on every
 // unit's score sheet — drawn once into a PDF form XObject and placed
 // wherever it recurs. Ten thousand score sheets then carry each
-// criterion's text once rather than ten thousand times: fpdf keeps every
-// page uncompressed in memory until the end, so this is what keeps large
-// decisions within memory (and makes the file a fraction of the size).
+// criterion's text once rather than ten thousand times. fpdf keeps every
+// page uncompressed in memory until the end, so this roughly halves the
+// memory a large decision takes, and the file shrinks to a third. (Poppler
+// pays for it: it loads a form's fonts each time the form is placed.)
 type stamp struct {
 	tpl    fpdf.Template
 	id     string // the form's resource name, less its "/TPL" prefix

@@ -65,8 +65,8 @@ func runReport(_ context.Context, e *env, args []string) error {
 	}
 	// fpdf holds every page until the document is written: a national
 	// decision (10,000 units, 75,000 pages) keeps some 500 MB live. Unless
-	// the environment sets a limit, ask the collector to keep the process under 1 GiB
-	// rather than let the heap double past it.
+	// the environment sets a limit, ask the collector to keep the process
+	// under 1 GiB rather than let the heap grow to twice the live data.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(900 << 20)
 	}
