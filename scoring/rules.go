@@ -269,6 +269,12 @@ func tiersRule(c *Criterion, v int64, explain bool) Result {
 		l.s(" ").s(r.Noun)
 	}
 	switch {
+	case tier >= 0 && r.Kind == KindAmountTiers && r.Tiers[tier].Min == 1:
+		l.s(" > 0")
+		if r.Kind == KindAmountTiers {
+			l.s(" đ")
+		}
+		l.s(" → ").short(res.Points)
 	case tier >= 0:
 		l.s(" ≥ ").n(r.Tiers[tier].Min)
 		if r.Kind == KindAmountTiers {

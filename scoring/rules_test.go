@@ -344,3 +344,25 @@ func TestEvaluateRefusesBadFigures(t *testing.T) {
 		t.Error("unknown criterion evaluated")
 	}
 }
+
+func TestTierWorkingLines(t *testing.T) {
+	set := templates.MustLoad(scoring.AnnexPL01)
+	cases := map[string]struct {
+		code string
+		raw  map[string]any
+		want string
+	}{
+		"amount above":  {"IV.4", map[string]any{"it_budget": 314_000_000}, "314.000.000 đ ≥ 200.000.000 đ → 2"},
+		"amount some":   {"IV.4", map[string]any{"it_budget": 5_000_000}, "5.000.000 đ > 0 đ → 1"},
+		"amount none":   {"IV.4", map[string]any{"it_budget": 0}, "0 đ → 0"},
+		"meetings":      {"II.3", map[string]any{"online_meetings": 1}, "1 cuộc họp ≥ 1 → 1"},
+		"meetings none": {"II.3", map[string]any{"online_meetings": 0}, "0 cuộc họp < 1 → 0"},
+		"per day":       {"II.2.5", map[string]any{"mailbox_accesses": 300}, "300 lần / 223 ngày làm việc = 1,35 → 1,35"},
+	}
+	for name, c := range cases {
+		got, err := set.Evaluate(c.code, c.raw, &settings2026)
+		if err != nil || got.Working != c.want {
+			t.Errorf("%s: %q %v, want %q", name, got.Working, err, c.want)
+		}
+	}
+}
