@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
-	"ictindex/scoring"
 	"ictindex/templates"
 )
 
@@ -54,20 +51,5 @@ func runImport(_ context.Context, e *env, args []string) error {
 // formFailure prints every problem found in a form, one a line, and
 // returns exit status 2.
 func formFailure(e *env, err error) error {
-	var ve *scoring.ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	for _, fe := range ve.Errors {
-		line := "  - " + fe.Field
-		if fe.Label != "" {
-			line += " «" + fe.Label + "»"
-		}
-		line += ": " + fe.Message
-		if len(fe.Criteria) > 0 {
-			line += " [tiêu chí " + strings.Join(fe.Criteria, ", ") + "]"
-		}
-		fmt.Fprintln(e.stderr, line+" / "+fe.MessageEN)
-	}
-	return badInput(fmt.Errorf("biểu mẫu có %d lỗi, chưa đọc được số liệu", len(ve.Errors)))
+	return listFieldErrors(e, err, "biểu mẫu có %d lỗi, chưa đọc được số liệu")
 }

@@ -84,6 +84,13 @@ func readBatch(e *env, name string, year int) (*scoring.Batch, error) {
 
 // inputFailure prints every field error and returns exit status 2.
 func inputFailure(e *env, err error) error {
+	return listFieldErrors(e, err, "%d lỗi dữ liệu, chưa chấm điểm")
+}
+
+// listFieldErrors prints each field error of a *scoring.ValidationError
+// on a line, in Vietnamese and English, and returns exit status 2 with the
+// summary (a format taking the count); other errors pass through.
+func listFieldErrors(e *env, err error, summary string) error {
 	var ve *scoring.ValidationError
 	if !errors.As(err, &ve) {
 		return err
@@ -99,7 +106,7 @@ func inputFailure(e *env, err error) error {
 		}
 		fmt.Fprintln(e.stderr, line+" / "+fe.MessageEN)
 	}
-	return badInput(fmt.Errorf("%d lỗi dữ liệu, chưa chấm điểm", len(ve.Errors)))
+	return badInput(fmt.Errorf(summary, len(ve.Errors)))
 }
 
 // printSheet writes a score sheet as a Vietnamese table.
