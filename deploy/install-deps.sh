@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ictindex's tests and documents need on a Debian machine:
-# poppler (PDF checks and signatures), Liberation fonts, and the MinIO
+# poppler (PDF checks and signatures), Liberation fonts, Chromium (browser
+# tests of the web pages), and the MinIO
 # server (built from source by the Go toolchain). Safe to run again;
 # installs only what is missing.
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
