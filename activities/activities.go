@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -80,47 +83,74 @@ func (a *Activities) StoreRecord(ctx context.Context, in StoreRecordInput) (Docu
 }
 
 // IssueForms renders each unit's XLSX form, pre-filled with the unit, into
-// the archive.
+// the archive, a few at a time.
 func (a *Activities) IssueForms(ctx context.Context, in IssueFormsInput) (IssueFormsResult, error) {
-	var out IssueFormsResult
-	for i, u := range in.Units {
+	out := IssueFormsResult{Forms: make([]DocumentRef, len(in.Units))}
+	var done atomic.Int64
+	err := forEach(ctx, len(in.Units), runtime.GOMAXPROCS(0)+2, func(ctx context.Context, i int) error {
+		u := in.Units[i]
 		set, err := templates.Load(u.Annex)
 		if err != nil {
-			return out, invalid(err)
+			return invalid(err)
 		}
 		data, err := templates.Form(set, &scoring.Submission{Unit: u.Unit, Annex: u.Annex, Year: in.Year, Flags: u.Flags}, in.Year)
 		if err != nil {
-			return out, invalid(err)
+			return invalid(err)
 		}
 		ref, err := a.Archive.PutDocument(ctx, FormKey(in.Year, u.Unit.Code), data,
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false)
 		if err != nil {
-			return out, err
+			return err
 		}
-		out.Forms = append(out.Forms, ref)
-		activity.RecordHeartbeat(ctx, i+1)
-	}
-	return out, nil
+		out.Forms[i] = ref
+		activity.RecordHeartbeat(ctx, done.Add(1))
+		return nil
+	})
+	return out, err
 }
 
-// loadRecords reads unit records from the archive.
-func (a *Activities) loadRecords(ctx context.Context, refs []DocumentRef) ([]UnitRecord, error) {
-	recs := make([]UnitRecord, 0, len(refs))
-	for i, ref := range refs {
-		data, err := a.Archive.GetDocument(ctx, ref.Key, ref.VersionID)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", ref.Key, err)
-		}
-		var rec UnitRecord
-		if err := json.Unmarshal(data, &rec); err != nil {
-			return nil, invalid(fmt.Errorf("%s: %w", ref.Key, err))
-		}
-		recs = append(recs, rec)
-		if i%100 == 99 {
-			activity.RecordHeartbeat(ctx, i+1)
-		}
+// forEach runs fn for 0 ≤ i < n, k at a time, stopping at the first error.
+func forEach(ctx context.Context, n, k int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, k)
+	errc := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(ctx, i); err != nil {
+				errc <- err
+				cancel()
+			}
+		}()
 	}
-	return recs, nil
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+// loadRecords reads unit records from the archive, eight at a time.
+func (a *Activities) loadRecords(ctx context.Context, refs []DocumentRef) ([]UnitRecord, error) {
+	recs := make([]UnitRecord, len(refs))
+	var done atomic.Int64
+	err := forEach(ctx, len(refs), 8, func(ctx context.Context, i int) error {
+		data, err := a.Archive.GetDocument(ctx, refs[i].Key, refs[i].VersionID)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", refs[i].Key, err)
+		}
+		if err := json.Unmarshal(data, &recs[i]); err != nil {
+			return invalid(fmt.Errorf("%s: %w", refs[i].Key, err))
+		}
+		if n := done.Add(1); n%100 == 0 {
+			activity.RecordHeartbeat(ctx, n)
+		}
+		return nil
+	})
+	return recs, err
 }
 
 // Rank scores every archived unit record, ranks each annex (R9) and
