@@ -112,9 +112,11 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		lap := func(what string) { b.Logf("%8s  %s", time.Since(start).Round(time.Millisecond), what) }
 		if _, err := d.waitPhase(ctx, batch.Year, workflows.PhaseCollecting); err != nil {
 			b.Fatal(err)
 		}
+		lap("forms issued, units started")
 		if err := parallel(units, k, func(i int) error {
 			u := batch.Units[i]
 			id := workflows.UnitWorkflowID(batch.Year, u.Unit.Code)
@@ -125,6 +127,7 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		}); err != nil {
 			b.Fatal(err)
 		}
+		lap("figures saved and submitted")
 		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateCloseCollection, workflows.ActorArgs{By: "admin"}, nil); err != nil {
 			b.Fatal(err)
 		}
@@ -133,9 +136,11 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		}); err != nil {
 			b.Fatal(err)
 		}
+		lap("appraisals finished")
 		if _, err := d.waitPhase(ctx, batch.Year, workflows.PhaseDrafted); err != nil {
 			b.Fatal(err)
 		}
+		lap("ranked, decision drafted")
 		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateApprovePublish, workflows.PublishArgs{By: "leader"}, nil); err != nil {
 			b.Fatal(err)
 		}
@@ -143,6 +148,7 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 			b.Fatal(err)
 		}
 		campaign := time.Since(start)
+		logMilestones(b, st.client, workflows.CampaignWorkflowID(batch.Year), start)
 
 		// The baseline: as many workflows, as many updates, doing nothing.
 		start = time.Now()
@@ -176,5 +182,35 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		b.ReportMetric(baseline.Seconds(), "baseline-s")
 		b.ReportMetric(campaign.Seconds()/baseline.Seconds(), "ratio")
 		b.Logf("%d units: campaign %s, baseline %s, ratio %.2f", units, campaign.Round(time.Millisecond), baseline.Round(time.Millisecond), campaign.Seconds()/baseline.Seconds())
+	}
+}
+
+// logMilestones logs when the campaign's activities ran and its children
+// started and ended, relative to start.
+func logMilestones(b *testing.B, c client.Client, id string, start time.Time) {
+	it := c.GetWorkflowHistory(context.Background(), id, "", false, 0)
+	children, done := 0, 0
+	names := map[int64]string{}
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			b.Fatal(err)
+		}
+		at := ev.GetEventTime().AsTime().Sub(start).Round(100 * time.Millisecond)
+		switch {
+		case ev.GetActivityTaskScheduledEventAttributes() != nil:
+			names[ev.GetEventId()] = ev.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName()
+			b.Logf("%8s  %s scheduled", at, names[ev.GetEventId()])
+		case ev.GetActivityTaskCompletedEventAttributes() != nil:
+			b.Logf("%8s  %s completed", at, names[ev.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()])
+		case ev.GetChildWorkflowExecutionStartedEventAttributes() != nil:
+			if children++; children == 1 || children%100 == 0 {
+				b.Logf("%8s  %d units started", at, children)
+			}
+		case ev.GetChildWorkflowExecutionCompletedEventAttributes() != nil:
+			if done++; done == 1 || done%100 == 0 {
+				b.Logf("%8s  %d units done", at, done)
+			}
+		}
 	}
 }

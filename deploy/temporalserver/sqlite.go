@@ -46,7 +46,12 @@ func sqliteConfig(cfg Config) (*config.SQL, error) {
 		return nil, fmt.Errorf("temporalserver: data dir: %w", err)
 	}
 	sqlCfg.DatabaseName = filepath.Join(dir, DatabaseFileName)
-	sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc"}
+	// Write-ahead logging lets readers run beside the one writer, and
+	// synchronous=NORMAL syncs at checkpoints rather than at every commit:
+	// a crashed process loses nothing; a power cut may lose the last
+	// moments, which a dev stack can afford (production uses PostgreSQL).
+	sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "NORMAL", "busy_timeout": "10000"}
+	sqlCfg.MaxConns, sqlCfg.MaxIdleConns = 4, 4
 	return sqlCfg, nil
 }
 
