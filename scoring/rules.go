@@ -343,14 +343,14 @@ func dateRule(c *Criterion, v Value, year int, explain bool) Result {
 }
 
 // derivedRule is R6: (points of From ÷ maximum of From) × maximum of To.
-func (s *Set) derivedRule(c *Criterion, lines []Line, appraised, explain bool) Result {
+func (s *Set) derivedRule(c *Criterion, pts []linePoints, appraised, explain bool) Result {
 	var got Fixed
-	for i, l := range lines {
+	for i, p := range pts {
 		if contains(c.Rule.From, s.idx.criteria[i].Group) {
 			if appraised {
-				got += l.Appraised.Points
+				got += p.appraised
 			} else {
-				got += l.Self.Points
+				got += p.self
 			}
 		}
 	}

@@ -36,6 +36,15 @@ type Sheet struct {
 	st              Settings
 	self, appraised *figures
 	touched         []bool
+	points          []linePoints
+}
+
+// linePoints is a criterion's result in a sheet before Explain writes its
+// Line: no pointers, so ranking thousands of sheets costs the collector
+// little.
+type linePoints struct {
+	max, self, appraised Fixed
+	applicable, flagged  bool
 }
 
 // Line is one criterion of a sheet.
@@ -112,9 +121,9 @@ func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
 	if appraised != self {
 		s.checkConsistency(appraised, "appraisal.", &errs)
 	}
-	sh.Lines = s.lines(sh.Flags, self, appraised, touched, st, &errs)
+	sh.points = s.points(sh.Flags, self, appraised, touched, st, &errs)
 	if sub.Appraisal != nil {
-		s.flagLines(sh.Lines, sub.Appraisal, &errs)
+		s.flagPoints(sh.points, sub.Appraisal, &errs)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -125,19 +134,22 @@ func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
 	return sh, nil
 }
 
-// Explain writes every line's working and figures (column 3). Score
-// computes points only, so that ranking thousands of units does not pay for
-// text; the JSON encoding, ScoreBatch and the documents explain. It is
-// idempotent and must not run concurrently on one sheet.
+// Explain writes the sheet's Lines: every criterion's working and figures
+// (column 3). Score computes points only, so that ranking thousands of
+// units does not pay for text; the JSON encoding, ScoreBatch and the
+// documents explain. It is idempotent and must not run concurrently on one
+// sheet.
 func (sh *Sheet) Explain() {
 	s := sh.set
 	if s == nil {
 		return
 	}
+	sh.Lines = make([]Line, len(sh.points))
 	shownPool := make([]ShownValue, 0, s.idx.shown[flagKey(sh.Flags)])
 	for i, c := range s.idx.criteria {
-		l := &sh.Lines[i]
-		l.Section, l.Group, l.Title, l.Ruling, l.Note = c.Section, c.Group, c.Title, c.Ruling, c.Note
+		p, l := &sh.points[i], &sh.Lines[i]
+		*l = Line{Code: c.Code, Section: c.Section, Group: c.Group, Title: c.Title, Ruling: c.Ruling, Note: c.Note,
+			Max: p.max, Applicable: p.applicable, Flagged: p.flagged}
 		if !l.Applicable {
 			l.Self.Working, l.Appraised.Working = NotApplicable, NotApplicable
 			continue
@@ -147,8 +159,8 @@ func (sh *Sheet) Explain() {
 		shownPool = s.shown(shownPool, ops, sh.self, sh.appraised)
 		l.Figures = shownPool[start:len(shownPool):len(shownPool)]
 		if c.Rule.Kind == KindDerived {
-			l.Self = s.derivedRule(c, sh.Lines, false, true)
-			l.Appraised = s.derivedRule(c, sh.Lines, true, true)
+			l.Self = s.derivedRule(c, sh.points, false, true)
+			l.Appraised = s.derivedRule(c, sh.points, true, true)
 			continue
 		}
 		l.Self, _ = s.evaluate(i, sh.self, &sh.st, true)
@@ -157,7 +169,7 @@ func (sh *Sheet) Explain() {
 			l.Appraised, _ = s.evaluate(i, sh.appraised, &sh.st, true)
 		}
 	}
-	sh.set, sh.self, sh.appraised, sh.touched = nil, nil, nil, nil
+	sh.set, sh.self, sh.appraised, sh.touched, sh.points = nil, nil, nil, nil, nil
 }
 
 // MarshalJSON explains the sheet first, so its JSON always carries the working.
@@ -351,40 +363,37 @@ func (s *Set) checkConsistency(f *figures, prefix string, errs *errorList) {
 	}
 }
 
-// lines evaluates every criterion for the self and appraised figures.
+// points evaluates every criterion for the self and appraised figures.
 // Criteria whose figures the appraiser did not touch keep the self result.
-func (s *Set) lines(flags []string, self, appraised *figures, touched []bool, st *Settings, errs *errorList) []Line {
-	lines := make([]Line, len(s.idx.criteria))
+func (s *Set) points(flags []string, self, appraised *figures, touched []bool, st *Settings, errs *errorList) []linePoints {
+	pts := make([]linePoints, len(s.idx.criteria))
 	for i, c := range s.idx.criteria {
-		l := &lines[i]
-		l.Code, l.Max, l.Applicable = c.Code, s.EffectiveMax(c, flags), c.Applies(flags)
-		if !l.Applicable {
+		p := &pts[i]
+		p.max, p.applicable = s.EffectiveMax(c, flags), c.Applies(flags)
+		if !p.applicable || c.Rule.Kind == KindDerived {
 			continue
 		}
-		ops := &s.idx.ops[i]
-		if c.Rule.Kind == KindDerived {
-			continue
-		}
-		var fe *FieldError
-		if l.Self, fe = s.evaluate(i, self, st, false); fe != nil {
+		res, fe := s.evaluate(i, self, st, false)
+		if fe != nil {
 			errs.add(*fe) // the appraised figures are the same or corrected: one report is enough
 			continue
 		}
-		l.Appraised = l.Self
-		if touchedAny(touched, ops.figs) {
-			if l.Appraised, fe = s.evaluate(i, appraised, st, false); fe != nil {
+		p.self, p.appraised = res.Points, res.Points
+		if touchedAny(touched, s.idx.ops[i].figs) {
+			if res, fe = s.evaluate(i, appraised, st, false); fe != nil {
 				fe.Field = "appraisal." + fe.Field
 				errs.add(*fe)
 			}
+			p.appraised = res.Points
 		}
 	}
 	for i, c := range s.idx.criteria {
-		if c.Rule.Kind == KindDerived && lines[i].Applicable {
-			lines[i].Self = s.derivedRule(c, lines, false, false)
-			lines[i].Appraised = s.derivedRule(c, lines, true, false)
+		if c.Rule.Kind == KindDerived && pts[i].applicable {
+			pts[i].self = s.derivedRule(c, pts, false, false).Points
+			pts[i].appraised = s.derivedRule(c, pts, true, false).Points
 		}
 	}
-	return lines
+	return pts
 }
 
 func touchedAny(touched []bool, ps []int) bool {
@@ -415,14 +424,15 @@ func (s *Set) shown(out []ShownValue, ops *ruleOps, self, appraised *figures) []
 }
 
 // flagLines marks the criteria the appraiser flagged for data quality.
-func (s *Set) flagLines(lines []Line, a *Appraisal, errs *errorList) {
+func (s *Set) flagPoints(pts []linePoints, a *Appraisal, errs *errorList) {
 	for i, q := range a.QualityFlags {
 		field := fmt.Sprintf("appraisal.quality_flags[%d]", i)
 		found := false
-		for j := range lines {
-			if lines[j].Code == q.Criterion {
-				found = true
-				lines[j].Flagged = true
+		if c := s.idx.byCode[q.Criterion]; c != nil {
+			for j := range pts {
+				if s.idx.criteria[j] == c {
+					found, pts[j].flagged = true, true
+				}
 			}
 		}
 		if !found {
@@ -442,11 +452,11 @@ func (s *Set) total(sh *Sheet) {
 	for i := range s.Sections {
 		sh.Sections[i].Code, sh.Sections[i].Title = s.Sections[i].Code, s.Sections[i].Title
 	}
-	for i := range sh.Lines {
-		l, t := &sh.Lines[i], &sh.Sections[s.idx.section[i]]
-		t.Max += l.Max
-		t.Self += l.Self.Points
-		t.Appraised += l.Appraised.Points
+	for i := range sh.points {
+		p, t := &sh.points[i], &sh.Sections[s.idx.section[i]]
+		t.Max += p.max
+		t.Self += p.self
+		t.Appraised += p.appraised
 	}
 	for _, t := range sh.Sections {
 		sh.SelfTotal += t.Self
