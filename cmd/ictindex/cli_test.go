@@ -39,6 +39,8 @@ func TestCLIScoringCommands(t *testing.T) {
 		{"score the sample", "", []string{"score", "../../templates/sample/laocai-2026.json"}, 0,
 			[]string{"PHIẾU ĐIỂM PL01 — Sở Nội vụ", "× 3 / 90 =", "(tự đánh giá 3,00)", "ĐIỂM CUỐI CÙNG"}, nil},
 		{"unknown command", "", []string{"frobnicate"}, 2, nil, []string{"không có lệnh"}},
+		{"help of a command", "", []string{"score", "-h"}, 0, nil, []string{"-annex"}},
+		{"bad flag", "", []string{"score", "--nope", "x"}, 2, nil, []string{"nope"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,8 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 
+func (e *exitError) Unwrap() error { return e.err }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
@@ -58,7 +61,7 @@ func run(ctx context.Context, e *env, args []string) int {
 		return 2
 	}
 	err := cmd.run(ctx, e, args[1:])
-	if err == nil {
+	if err == nil || errors.Is(err, flag.ErrHelp) { // -h printed the command's usage
 		return 0
 	}
 	fmt.Fprintln(e.stderr, "ictindex "+args[0]+":", err)
