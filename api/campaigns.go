@@ -157,8 +157,8 @@ func (s *Server) campaignStatus(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var st workflows.CampaignStatus
-	if err := s.query(c.Request.Context(), workflows.CampaignWorkflowID(year), &st); err != nil {
+	st, err := s.cache.readCampaign(c.Request.Context(), year) // fresh, and kept for the pages
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -170,8 +170,9 @@ func (s *Server) campaignStatus(c *gin.Context) {
 
 // ownLine trims a campaign status to one unit.
 func ownLine(st workflows.CampaignStatus, code string) workflows.CampaignStatus {
-	st.Units = slices.DeleteFunc(st.Units, func(u workflows.UnitSummary) bool { return u.Unit.Code != code })
-	st.Places = slices.DeleteFunc(st.Places, func(p activities.Place) bool { return p.Code != code })
+	// Clone first: st shares its slices with the pages' read model.
+	st.Units = slices.DeleteFunc(slices.Clone(st.Units), func(u workflows.UnitSummary) bool { return u.Unit.Code != code })
+	st.Places = slices.DeleteFunc(slices.Clone(st.Places), func(p activities.Place) bool { return p.Code != code })
 	st.Forms, st.History, st.Results, st.Decision = nil, nil, nil, nil
 	return st
 }

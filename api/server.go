@@ -45,6 +45,7 @@ type Server struct {
 	sessions *sessions
 	limiter  *loginLimiter
 	metrics  *metrics
+	cache    *stateCache // the pages' read model
 	engine   *gin.Engine
 }
 
@@ -72,6 +73,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		sessions: newSessions(cfg.SessionKey, cfg.SessionTTL, cfg.CookieSecure),
 		limiter:  newLoginLimiter(cfg.LoginRateLimit, cfg.LoginRateWindow),
 		metrics:  newMetrics()}
+	s.cache = newStateCache(s)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(s.recoverer, s.metrics.observe)

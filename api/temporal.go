@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -16,8 +17,28 @@ import (
 const callTimeout = 30 * time.Second
 
 // update runs a workflow update and waits for its result; a refusal comes
-// back as an error workflows.FieldErrors understands.
+// back as an error workflows.FieldErrors understands. The new state it
+// answers is written through to the pages' read model.
 func (s *Server) update(ctx context.Context, workflowID, name string, args, result any) error {
+	err := s.runUpdate(ctx, workflowID, name, args, result)
+	if err != nil {
+		if toError(err).status >= http.StatusInternalServerError {
+			s.cache.failedUpdate(workflowID) // it may have happened
+		}
+		return err
+	}
+	switch st := result.(type) {
+	case *workflows.UnitState:
+		s.cache.wroteUnit(*st)
+	case *workflows.CampaignStatus:
+		s.cache.wroteCampaign(*st)
+	default:
+		s.cache.failedUpdate(workflowID)
+	}
+	return nil
+}
+
+func (s *Server) runUpdate(ctx context.Context, workflowID, name string, args, result any) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,

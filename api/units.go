@@ -73,13 +73,13 @@ func unitAction[T any](s *Server, name string, optional bool, convert func(req T
 
 // unitState answers a unit's state.
 func (s *Server) unitState(c *gin.Context) {
-	_, _, id, err := unitParams(c)
+	year, code, _, err := unitParams(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var st workflows.UnitState
-	if err := s.query(c.Request.Context(), id, &st); err != nil {
+	st, err := s.cache.readUnit(c.Request.Context(), year, code) // fresh, and kept for the pages
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

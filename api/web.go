@@ -31,16 +31,15 @@ const ctxCSRF = "ictindex.csrf"
 // csrfField is the hidden form field carrying the CSRF token.
 const csrfField = "csrf"
 
-// web is the pages' state: templates and the dashboard cache.
+// web is the pages' state: the templates.
 type web struct {
 	s     *Server
 	pages map[string]*template.Template
-	dash  *dashCache
 }
 
 // webRoutes builds the pages and hooks them in front of the JSON 404.
 func (s *Server) webRoutes() {
-	w := &web{s: s, dash: newDashCache(s)}
+	w := &web{s: s}
 	w.pages = parsePages()
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

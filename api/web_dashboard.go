@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
-	"sync"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,19 +17,11 @@ import (
 	"ictindex/workflows"
 )
 
-// The dashboard needs every unit's state. The campaign's status query
-// carries a line per unit, but a unit's status there is only filled in
-// once its part has ended; until then the unit's own workflow is asked.
-// A campaign has up to a thousand units, so the dashboard reads a
-// snapshot that is rebuilt in the background: it is at most a few seconds
-// old (ten times as long as building it took, at least dashMinTTL), and a
-// page action on the campaign or one of its units drops it at once.
-
-// dashMinTTL is the shortest life of a dashboard snapshot.
-const dashMinTTL = 3 * time.Second
-
-// dashQueries bounds the unit queries of one snapshot in flight.
-const dashQueries = 8
+// The dashboard reads the campaign's status and its units' states from
+// the read model (stateCache). Everything that depends only on them — the
+// units table, the counts, the ranking, the audit trail — is built once per
+// version of the campaign's entries and reused; a request adds only what
+// depends on who asks.
 
 // unitBrief is a unit's line on the dashboard.
 type unitBrief struct {
@@ -39,133 +33,104 @@ type unitBrief struct {
 	Self, Appraised   *activities.ScoreResult
 }
 
-// dashSnap is one campaign's dashboard data.
-type dashSnap struct {
-	at    time.Time
-	took  time.Duration
-	st    workflows.CampaignStatus
-	units []unitBrief
+// dashView is a campaign's dashboard for one version of its entries.
+type dashView struct {
+	version   uint64
+	st        workflows.CampaignStatus
+	body      template.HTML
+	total     int
+	submitted int
+	appraised int
+	late      int
 }
 
-type dashBuild struct {
-	done chan struct{}
-	gen  int
-	snap *dashSnap
-	err  error
+// dashBody is what the cached part of the dashboard shows.
+type dashBody struct {
+	St      workflows.CampaignStatus
+	Units   []unitBrief
+	Total   int
+	Ranking []rankingAnnex
+	History []workflows.Event
 }
 
-type dashEntry struct {
-	snap     *dashSnap
-	building *dashBuild
-	gen      int
-}
-
-type dashCache struct {
-	s     *Server
-	mu    sync.Mutex
-	years map[int]*dashEntry
-	camps map[int]*campEntry
-}
-
-func newDashCache(s *Server) *dashCache { return &dashCache{s: s, years: map[int]*dashEntry{}} }
-
-func (d *dashCache) ttl(snap *dashSnap) time.Duration { return max(dashMinTTL, 10*snap.took) }
-
-// get answers a fresh snapshot, or a stale one while a new one is built.
-func (d *dashCache) get(ctx context.Context, year int) (*dashSnap, error) {
-	for {
-		d.mu.Lock()
-		e := d.years[year]
-		if e == nil {
-			e = &dashEntry{}
-			d.years[year] = e
-		}
-		if e.snap != nil {
-			snap := e.snap
-			if time.Since(snap.at) >= d.ttl(snap) && e.building == nil {
-				d.start(year, e)
+// dashView answers the campaign's dashboard view and when its units were
+// last read.
+func (w *web) dashView(ctx context.Context, year int) (*dashView, time.Time, error) {
+	c := w.s.cache
+	cst, err := c.campaign(ctx, year)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if err := c.units(ctx, year, cst); err != nil {
+		return nil, time.Time{}, err
+	}
+	c.mu.Lock()
+	ys := c.year(year)
+	v, at := ys.view, ys.sweptAt
+	if v != nil && v.version == ys.version {
+		c.mu.Unlock()
+		return v, at, nil
+	}
+	version := ys.version
+	if ys.camp.ok {
+		cst = ys.camp.val
+	}
+	units := make([]unitBrief, len(cst.Units))
+	for i, u := range cst.Units {
+		b := unitBrief{Code: u.Unit.Code, Name: u.Unit.Name, Annex: u.Annex, Status: u.Status}
+		if e := ys.units[u.Unit.Code]; e != nil && e.ok {
+			us := e.val
+			b.LateDays, b.SubmittedAt, b.Deadline, b.Self, b.Appraised = us.LateDays, us.SubmittedAt, us.Deadline, us.Self, us.Appraised
+			if !u.Done {
+				b.Status = us.Status
 			}
-			d.mu.Unlock()
-			return snap, nil
 		}
-		if e.building == nil {
-			d.start(year, e)
+		units[i] = b
+	}
+	c.mu.Unlock()
+	r, err, _ := c.sf.Do("view"+strconv.Itoa(year)+"/"+strconv.FormatUint(version, 10), func() (any, error) {
+		v, err := w.buildDash(version, cst, units)
+		if err != nil {
+			return nil, err
 		}
-		b, gen := e.building, e.gen
-		d.mu.Unlock()
-		select {
-		case <-b.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		c.mu.Lock()
+		if ys.view == nil || ys.view.version < version {
+			ys.view = v
 		}
-		if b.err != nil {
-			return nil, b.err
+		c.mu.Unlock()
+		return v, nil
+	})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return r.(*dashView), at, nil
+}
+
+// buildDash counts and renders the cached part of a dashboard.
+func (w *web) buildDash(version uint64, cst workflows.CampaignStatus, units []unitBrief) (*dashView, error) {
+	v := &dashView{version: version, st: cst, total: len(units)}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.Code] = u.Name
+		switch u.Status {
+		case workflows.UnitSubmitted, workflows.UnitUnderAppraisal, workflows.UnitRevisionRequested:
+			v.submitted++
+		case workflows.UnitAppraised:
+			v.submitted++
+			v.appraised++
 		}
-		if b.gen == gen {
-			return b.snap, nil
+		if u.LateDays > 0 {
+			v.late++
 		}
 	}
-}
-
-// start builds a snapshot in the background; d.mu is held.
-func (d *dashCache) start(year int, e *dashEntry) {
-	b := &dashBuild{done: make(chan struct{}), gen: e.gen}
-	e.building = b
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
-		b.snap, b.err = d.load(ctx, year)
-		d.mu.Lock()
-		e.building = nil
-		if b.err == nil && e.gen == b.gen {
-			e.snap = b.snap
-		}
-		d.mu.Unlock()
-		close(b.done)
-	}()
-}
-
-// drop forgets a campaign's snapshot after a change made from a page.
-func (d *dashCache) drop(year int) {
-	d.dropCampaign(year)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if e := d.years[year]; e != nil {
-		e.snap = nil
-		e.gen++
-	}
-}
-
-// load reads the campaign's status and the state of every unit still
-// running.
-func (d *dashCache) load(ctx context.Context, year int) (*dashSnap, error) {
-	start := time.Now()
-	var st workflows.CampaignStatus
-	if err := d.s.query(ctx, workflows.CampaignWorkflowID(year), &st); err != nil {
+	b := dashBody{St: cst, Units: units, Total: len(units), History: slices.Clone(cst.History), Ranking: ranking(cst.Places, names)}
+	slices.Reverse(b.History)
+	var buf strings.Builder
+	if err := w.pages["dashboard"].ExecuteTemplate(&buf, "dash-body", b); err != nil {
 		return nil, err
 	}
-	units := make([]unitBrief, len(st.Units))
-	sem := make(chan struct{}, dashQueries)
-	var wg sync.WaitGroup
-	for i, u := range st.Units {
-		units[i] = unitBrief{Code: u.Unit.Code, Name: u.Unit.Name, Annex: u.Annex, Status: u.Status}
-		if u.Done {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(b *unitBrief) {
-			defer func() { <-sem; wg.Done() }()
-			var us workflows.UnitState
-			if err := d.s.query(ctx, workflows.UnitWorkflowID(year, b.Code), &us); err != nil {
-				return
-			}
-			b.Status, b.LateDays, b.SubmittedAt, b.Deadline = us.Status, us.LateDays, us.SubmittedAt, us.Deadline
-			b.Self, b.Appraised = us.Self, us.Appraised
-		}(&units[i])
-	}
-	wg.Wait()
-	return &dashSnap{at: time.Now(), took: time.Since(start), st: st, units: units}, nil
+	v.body = template.HTML(buf.String())
+	return v, nil
 }
 
 // place is a ranking line with its bar.
@@ -184,15 +149,13 @@ type rankingAnnex struct {
 type dashboardData struct {
 	base
 	St          workflows.CampaignStatus
-	Units       []unitBrief
+	Body        template.HTML
 	Total       int
 	Submitted   int
 	Appraised   int
 	Late        int
 	PctSub      int
 	PctApp      int
-	Ranking     []rankingAnnex
-	History     []workflows.Event
 	CanClose    bool
 	CanPublish  bool
 	CanDownload bool
@@ -212,7 +175,7 @@ func (w *web) dashboard(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s", year, usr.Unit))
 		return
 	}
-	snap, err := w.dash.get(c.Request.Context(), year)
+	v, at, err := w.dashView(c.Request.Context(), year)
 	if err != nil {
 		if toError(err).status == http.StatusNotFound {
 			w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Chưa có đợt đánh giá năm %d", year))
@@ -221,43 +184,13 @@ func (w *web) dashboard(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	// The campaign's own status is one query: read it fresh, so that a
-	// phase change shows at once; only running units' states come from
-	// the snapshot.
-	cst, err := w.dash.campaign(c.Request.Context(), year)
-	if err != nil {
-		w.failPage(c, err)
-		return
-	}
-	units := slices.Clone(snap.units)
-	for i := range units {
-		if i < len(cst.Units) && cst.Units[i].Unit.Code == units[i].Code && cst.Units[i].Done {
-			units[i].Status = cst.Units[i].Status
-		}
-	}
-	d := dashboardData{base: w.base(c, fmt.Sprintf("Đợt đánh giá năm %d", year)), St: cst, Units: units,
-		Total: len(units), SnapAt: snap.at}
+	cst := v.st
+	d := dashboardData{base: w.base(c, fmt.Sprintf("Đợt đánh giá năm %d", year)), St: cst, Body: v.body,
+		Total: v.total, Submitted: v.submitted, Appraised: v.appraised, Late: v.late, SnapAt: at}
 	d.Year = year
-	names := map[string]string{}
-	for _, u := range units {
-		names[u.Code] = u.Name
-		switch u.Status {
-		case workflows.UnitSubmitted, workflows.UnitUnderAppraisal, workflows.UnitRevisionRequested:
-			d.Submitted++
-		case workflows.UnitAppraised:
-			d.Submitted++
-			d.Appraised++
-		}
-		if u.LateDays > 0 {
-			d.Late++
-		}
-	}
 	if d.Total > 0 {
 		d.PctSub, d.PctApp = d.Submitted*100/d.Total, d.Appraised*100/d.Total
 	}
-	d.History = slices.Clone(cst.History)
-	slices.Reverse(d.History)
-	d.Ranking = ranking(cst.Places, names)
 	d.CanClose = usr.Role == RoleAdmin && cst.Phase == workflows.PhaseCollecting
 	d.CanPublish = usr.Role == RoleLeader && cst.Phase == workflows.PhaseDrafted
 	d.CanDownload = usr.Role != RoleSubmitter
@@ -317,57 +250,9 @@ func (w *web) campaignAction(c *gin.Context, name string, args func(by string) a
 	}
 	var st workflows.CampaignStatus
 	err = w.s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), name, args(userOf(c).Name), &st)
-	w.dash.drop(year)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d?tb=%s", year, flash))
-}
-
-// campaignTTL is how long the dashboard reuses the campaign's status:
-// every dashboard of the second shares one query.
-const campaignTTL = time.Second
-
-type campEntry struct {
-	mu sync.Mutex // held while querying: one query at a time per year
-	at time.Time
-	st workflows.CampaignStatus
-}
-
-// campaign answers the campaign's status, at most campaignTTL old (a page
-// action on the campaign drops it).
-func (d *dashCache) campaign(ctx context.Context, year int) (workflows.CampaignStatus, error) {
-	d.mu.Lock()
-	if d.camps == nil {
-		d.camps = map[int]*campEntry{}
-	}
-	e := d.camps[year]
-	if e == nil {
-		e = &campEntry{}
-		d.camps[year] = e
-	}
-	d.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if time.Since(e.at) < campaignTTL {
-		return e.st, nil
-	}
-	var st workflows.CampaignStatus
-	if err := d.s.query(ctx, workflows.CampaignWorkflowID(year), &st); err != nil {
-		return st, err
-	}
-	e.st, e.at = st, time.Now()
-	return st, nil
-}
-
-func (d *dashCache) dropCampaign(year int) {
-	d.mu.Lock()
-	e := d.camps[year]
-	d.mu.Unlock()
-	if e != nil {
-		e.mu.Lock()
-		e.at = time.Time{}
-		e.mu.Unlock()
-	}
 }

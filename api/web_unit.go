@@ -72,13 +72,13 @@ type unitData struct {
 // unitPage shows a unit's form (editable while drafting), its evidence
 // and, for the department, the appraisal tools.
 func (w *web) unitPage(c *gin.Context) {
-	_, _, id, err := unitParams(c)
+	year, code, _, err := unitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
-	var st workflows.UnitState
-	if err := w.s.query(c.Request.Context(), id, &st); err != nil {
+	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	if err != nil {
 		w.failPage(c, err)
 		return
 	}
@@ -298,7 +298,7 @@ type previewScore struct {
 // preview scores each criterion from the figures typed so far (JSON body
 // {"figures": {...}}), without saving anything.
 func (w *web) preview(c *gin.Context) {
-	_, _, id, err := unitParams(c)
+	year, code, _, err := unitParams(c)
 	var req struct {
 		Figures map[string]any `json:"figures"`
 	}
@@ -309,8 +309,8 @@ func (w *web) preview(c *gin.Context) {
 		w.s.fail(c, err)
 		return
 	}
-	var st workflows.UnitState
-	if err := w.s.query(c.Request.Context(), id, &st); err != nil {
+	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	if err != nil {
 		w.s.fail(c, err)
 		return
 	}
@@ -340,7 +340,6 @@ func (w *web) unitUpdate(c *gin.Context, name string, args any, flash string, ke
 	}
 	var st workflows.UnitState
 	err = w.s.update(c.Request.Context(), id, name, args, &st)
-	w.dash.drop(year)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s?tb=%s", year, c.Param("code"), flash))
 		return
@@ -350,7 +349,8 @@ func (w *web) unitUpdate(c *gin.Context, name string, args any, flash string, ke
 		w.failPage(c, err)
 		return
 	}
-	if qerr := w.s.query(c.Request.Context(), id, &st); qerr != nil {
+	st, qerr := w.s.cache.readUnit(c.Request.Context(), year, c.Param("code"))
+	if qerr != nil {
 		w.failPage(c, qerr)
 		return
 	}
@@ -371,13 +371,13 @@ func (w *web) unitUpdate(c *gin.Context, name string, args any, flash string, ke
 }
 
 func (w *web) loadSet(c *gin.Context) (*scoring.Set, bool) {
-	_, _, id, err := unitParams(c)
+	year, code, _, err := unitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
 	}
-	var st workflows.UnitState
-	if err := w.s.query(c.Request.Context(), id, &st); err != nil {
+	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	if err != nil {
 		w.failPage(c, err)
 		return nil, false
 	}
@@ -448,13 +448,13 @@ func (w *web) revision(c *gin.Context) {
 
 // unitUpdateErr shows the page with a field error found before any update.
 func (w *web) unitUpdateErr(c *gin.Context, keep map[string]string, fe scoring.FieldError) {
-	_, _, id, err := unitParams(c)
+	year, code, _, err := unitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
-	var st workflows.UnitState
-	if err := w.s.query(c.Request.Context(), id, &st); err != nil {
+	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	if err != nil {
 		w.failPage(c, err)
 		return
 	}
