@@ -1,6 +1,11 @@
-# The two set-up commands: `make demo` runs the main job, `make test` the
-# whole test suite. Both work on a fresh machine with Go installed.
-.PHONY: demo test build bench
+# The two set-up commands: `make dev` runs the main job (the embedded stack
+# serving the web pages), `make test` the whole test suite. Both work on a
+# fresh machine with Go installed. `make demo` plays a whole campaign.
+.PHONY: dev demo test build bench
+
+dev:
+	deploy/install-deps.sh
+	go run ./cmd/ictindex dev
 
 demo:
 	deploy/install-deps.sh
