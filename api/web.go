@@ -114,13 +114,8 @@ func securityHeaders(c *gin.Context) {
 // session's CSRF token (hidden form field or header) or is refused before
 // anything happens.
 func (w *web) auth(c *gin.Context) {
-	var sess session
-	ok := false
-	if ck, err := c.Request.Cookie(SessionCookie); err == nil {
-		sess, ok = w.s.sessions.parse(ck.Value, time.Now())
-	}
-	usr, found := w.s.users.Get(sess.User)
-	if !ok || !found {
+	sess, usr, ok := w.sessionUser(c)
+	if !ok {
 		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 			c.Redirect(http.StatusSeeOther, "/dang-nhap?tiep="+url.QueryEscape(c.Request.URL.RequestURI()))
 			c.Abort()
@@ -227,13 +222,8 @@ func (w *web) failPage(c *gin.Context, err error) {
 // home sends a visitor where they belong: the login page, their unit, or
 // the newest campaign.
 func (w *web) home(c *gin.Context) {
-	var sess session
-	ok := false
-	if ck, err := c.Request.Cookie(SessionCookie); err == nil {
-		sess, ok = w.s.sessions.parse(ck.Value, time.Now())
-	}
-	usr, found := w.s.users.Get(sess.User)
-	if !ok || !found {
+	_, usr, ok := w.sessionUser(c)
+	if !ok {
 		c.Redirect(http.StatusSeeOther, "/dang-nhap")
 		return
 	}
@@ -434,4 +424,16 @@ func parsePages() map[string]*template.Template {
 		pages[p] = template.Must(template.Must(layout.Clone()).ParseFS(webFiles, "web/templates/"+p+".html"))
 	}
 	return pages
+}
+
+// sessionUser reads the session cookie and finds its user; ok is false for
+// a missing, expired or forged session or a user no longer in the file.
+func (w *web) sessionUser(c *gin.Context) (session, User, bool) {
+	var sess session
+	ok := false
+	if ck, err := c.Request.Cookie(SessionCookie); err == nil {
+		sess, ok = w.s.sessions.parse(ck.Value, time.Now())
+	}
+	usr, found := w.s.users.Get(sess.User)
+	return sess, usr, ok && found
 }

@@ -72,22 +72,32 @@ type unitData struct {
 // unitPage shows a unit's form (editable while drafting), its evidence
 // and, for the department, the appraisal tools.
 func (w *web) unitPage(c *gin.Context) {
+	d, ok := w.cachedUnitData(c, nil)
+	if !ok {
+		return
+	}
+	w.render(c, http.StatusOK, "unit", d)
+}
+
+// cachedUnitData builds the unit page from the cached state, with the
+// field errors to show; on failure it has already answered.
+func (w *web) cachedUnitData(c *gin.Context, fe []scoring.FieldError) (*unitData, bool) {
 	year, code, _, err := unitParams(c)
 	if err != nil {
 		w.failPage(c, err)
-		return
+		return nil, false
 	}
 	st, err := w.s.cache.unit(c.Request.Context(), year, code)
 	if err != nil {
 		w.failPage(c, err)
-		return
+		return nil, false
 	}
-	d, err := w.unitData(c, st, nil, nil)
+	d, err := w.unitData(c, st, nil, fe)
 	if err != nil {
 		w.failPage(c, err)
-		return
+		return nil, false
 	}
-	w.render(c, http.StatusOK, "unit", d)
+	return d, true
 }
 
 // unitData builds the page; posted, when not nil, are figure values to
@@ -448,19 +458,8 @@ func (w *web) revision(c *gin.Context) {
 
 // unitUpdateErr shows the page with a field error found before any update.
 func (w *web) unitUpdateErr(c *gin.Context, keep map[string]string, fe scoring.FieldError) {
-	year, code, _, err := unitParams(c)
-	if err != nil {
-		w.failPage(c, err)
-		return
-	}
-	st, err := w.s.cache.unit(c.Request.Context(), year, code)
-	if err != nil {
-		w.failPage(c, err)
-		return
-	}
-	d, err := w.unitData(c, st, nil, []scoring.FieldError{fe})
-	if err != nil {
-		w.failPage(c, err)
+	d, ok := w.cachedUnitData(c, []scoring.FieldError{fe})
+	if !ok {
 		return
 	}
 	d.Error = fe.Message

@@ -23,9 +23,6 @@ func runForm(_ context.Context, e *env, args []string) error {
 	unit := fs.String("unit", "", "mã đơn vị cần điền sẵn khi tệp --from có nhiều đơn vị")
 	year := fs.Int("year", 0, fmt.Sprintf("năm báo cáo (mặc định theo tệp --from, nếu không thì %d)", templates.SampleYear))
 	pos, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return nil
-	}
 	if err != nil {
 		return badInput(err)
 	}

@@ -19,9 +19,6 @@ func runImport(_ context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	out := fs.String("o", "", "tệp JSON ghi ra (mặc định in ra màn hình)")
 	pos, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return nil
-	}
 	if err != nil {
 		return badInput(err)
 	}

@@ -34,9 +34,6 @@ func runReport(_ context.Context, e *env, args []string) error {
 	evidence := fs.String("evidence", "", "tệp JSON liệt kê tài liệu kiểm chứng theo mã đơn vị: {\"MÃ\": [{\"criterion\", \"file_name\", \"size\", \"sha256\"}]}")
 	year := fs.Int("year", templates.SampleYear, "năm báo cáo khi tệp báo cáo không ghi")
 	pos, err := parseFlags(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return badInput(err)
 	}

@@ -48,9 +48,6 @@ func runSign(_ context.Context, e *env, args []string) error {
 	location := fs.String("location", report.DefaultSignLocation, "nơi ký")
 	contact := fs.String("contact", "", "thông tin liên hệ của người ký")
 	pos, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return nil
-	}
 	if err != nil {
 		return badInput(err)
 	}
