@@ -100,7 +100,7 @@ func TestAccessMatrix(t *testing.T) {
 	openCampaign(t, year, time.Now().Add(time.Hour), unitA, unitB)
 	// Each unit has one evidence document for the download route.
 	for _, code := range []string{unitA, unitB} {
-		as(uAdmin).must(t, http.StatusCreated, "POST", unitPath(year, code, "/evidence"), fileBody("I.1", "co-san.pdf", pdfBytes(300)), nil)
+		as(uAdmin).Must(t, http.StatusCreated, "POST", unitPath(year, code, "/evidence"), fileBody("I.1", "co-san.pdf", pdfBytes(300)), nil)
 	}
 	callers := []caller{as(uAdmin), as(uAppraiser), as(uSubA), as(uSubB), as(uLeader), anonymous, badToken}
 	type call struct {
@@ -118,8 +118,8 @@ func TestAccessMatrix(t *testing.T) {
 		for _, code := range units {
 			path := strings.NewReplacer("{year}", itoa(year), "{code}", code).Replace(r.path)
 			for _, who := range callers {
-				allow := slices.Contains(r.allowed, who.name)
-				if own, isSub := submitters[who.name]; allow && isSub && r.own && own != code {
+				allow := slices.Contains(r.allowed, who.Name)
+				if own, isSub := submitters[who.Name]; allow && isSub && r.own && own != code {
 					allow = false
 				}
 				calls = append(calls, call{r, who, path, allow})
@@ -132,18 +132,18 @@ func TestAccessMatrix(t *testing.T) {
 			if c.allow {
 				continue
 			}
-			st, body, _ := c.who.send(t, c.r.method, c.path, c.r.body(t))
+			st, body, _ := c.who.Send(t, c.r.method, c.path, c.r.body(t))
 			want := http.StatusForbidden
-			if c.who.token == "" || c.who.name == badToken.name {
+			if c.who.Token == "" || c.who.Name == badToken.Name {
 				want = http.StatusUnauthorized
 			}
 			if st != want {
-				t.Errorf("%s %s as %s: %d, want %d: %s", c.r.method, c.path, c.who.name, st, want, body)
+				t.Errorf("%s %s as %s: %d, want %d: %s", c.r.method, c.path, c.who.Name, st, want, body)
 				continue
 			}
 			e := apiError(t, body)
 			if (want == http.StatusForbidden) != (e.Code == CodeForbidden) {
-				t.Errorf("%s %s as %s: code %q", c.r.method, c.path, c.who.name, e.Code)
+				t.Errorf("%s %s as %s: code %q", c.r.method, c.path, c.who.Name, e.Code)
 			}
 		}
 		after := takeSnapshot(t, year)
@@ -156,9 +156,9 @@ func TestAccessMatrix(t *testing.T) {
 			if !c.allow {
 				continue
 			}
-			st, body, _ := c.who.send(t, c.r.method, c.path, c.r.body(t))
+			st, body, _ := c.who.Send(t, c.r.method, c.path, c.r.body(t))
 			if st == http.StatusUnauthorized || st == http.StatusForbidden || st >= 500 {
-				t.Errorf("%s %s as %s: %d: %s", c.r.method, c.path, c.who.name, st, body)
+				t.Errorf("%s %s as %s: %d: %s", c.r.method, c.path, c.who.Name, st, body)
 			}
 		}
 	})
@@ -169,13 +169,13 @@ func TestAccessMatrix(t *testing.T) {
 func TestPublicRoutes(t *testing.T) {
 	needStack(t)
 	for _, path := range []string{"/healthz", "/readyz", "/api/openapi.yaml", "/metrics"} {
-		anonymous.must(t, http.StatusOK, "GET", path, payload{}, nil)
+		anonymous.Must(t, http.StatusOK, "GET", path, payload{}, nil)
 	}
-	body := anonymous.must(t, http.StatusOK, "GET", "/metrics", payload{}, nil)
+	body := anonymous.Must(t, http.StatusOK, "GET", "/metrics", payload{}, nil)
 	if !strings.Contains(string(body), `ictindex_http_requests_total{method="GET",route="/healthz",status="200"}`) {
 		t.Errorf("metrics lack the request counter:\n%.2000s", body)
 	}
-	_, body, _ = anonymous.send(t, "GET", "/api/nowhere", payload{})
+	_, body, _ = anonymous.Send(t, "GET", "/api/nowhere", payload{})
 	if e := apiError(t, body); e.Code != CodeNotFound {
 		t.Errorf("unknown route: %+v", e)
 	}

@@ -52,7 +52,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st, body, _ := c.who.send(t, c.method, c.path, c.body)
+			st, body, _ := c.who.Send(t, c.method, c.path, c.body)
 			if st != c.status {
 				t.Fatalf("status %d, want %d: %s", st, c.status, body)
 			}
@@ -77,10 +77,10 @@ func TestBadInput(t *testing.T) {
 	t.Run("CSRF", func(t *testing.T) {
 		session := login(t, uSubA)
 		missing, stale := session, session
-		missing.csrf = ""
-		stale.csrf = login(t, uSubA).csrf // another session's token
+		missing.CSRF = ""
+		stale.CSRF = login(t, uSubA).CSRF // another session's token
 		for _, c := range []caller{missing, stale} {
-			st, resp, _ := c.send(t, "PUT", fig, jsonBody(map[string]any{"figures": map[string]any{"steering_committee": true}}))
+			st, resp, _ := c.Send(t, "PUT", fig, jsonBody(map[string]any{"figures": map[string]any{"steering_committee": true}}))
 			if st != http.StatusForbidden {
 				t.Fatalf("status %d: %s", st, resp)
 			}
@@ -89,9 +89,9 @@ func TestBadInput(t *testing.T) {
 			}
 		}
 		// A read needs no token; after logout the cookie is dead.
-		missing.must(t, http.StatusOK, "GET", unitPath(year, unitA, ""), payload{}, nil)
-		session.must(t, http.StatusNoContent, "POST", "/api/logout", payload{}, nil)
-		session.must(t, http.StatusUnauthorized, "GET", unitPath(year, unitA, ""), payload{}, nil)
+		missing.Must(t, http.StatusOK, "GET", unitPath(year, unitA, ""), payload{}, nil)
+		session.Must(t, http.StatusNoContent, "POST", "/api/logout", payload{}, nil)
+		session.Must(t, http.StatusUnauthorized, "GET", unitPath(year, unitA, ""), payload{}, nil)
 	})
 	if after := unitState(t, year, unitA); !reflect.DeepEqual(before, after) {
 		t.Errorf("bad input changed the unit:\nbefore %+v\nafter  %+v", before, after)
@@ -109,12 +109,12 @@ func TestLoginRateLimit(t *testing.T) {
 	needStack(t)
 	const victim = uAppraiser
 	for i := 0; i < 5; i++ {
-		st, body, _ := anonymous.send(t, "POST", "/api/login", jsonBody(map[string]string{"username": victim, "password": "sai-mat-khau"}))
+		st, body, _ := anonymous.Send(t, "POST", "/api/login", jsonBody(map[string]string{"username": victim, "password": "sai-mat-khau"}))
 		if st != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d %s", i+1, st, body)
 		}
 	}
-	st, body, _ := anonymous.send(t, "POST", "/api/login", jsonBody(map[string]string{"username": victim, "password": password}))
+	st, body, _ := anonymous.Send(t, "POST", "/api/login", jsonBody(map[string]string{"username": victim, "password": password}))
 	if st != http.StatusTooManyRequests {
 		t.Fatalf("sixth attempt: %d %s", st, body)
 	}
@@ -122,7 +122,7 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Errorf("%+v", e)
 	}
 	login(t, uLeader)
-	st, body, _ = anonymous.send(t, "POST", "/api/login", rawJSON(`{"username": 5}`))
+	st, body, _ = anonymous.Send(t, "POST", "/api/login", rawJSON(`{"username": 5}`))
 	if st != http.StatusBadRequest {
 		t.Fatalf("malformed login: %d %s", st, body)
 	}

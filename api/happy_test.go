@@ -27,20 +27,20 @@ func TestHappyPath(t *testing.T) {
 		}
 		sub := sample(t, code)
 		var st workflows.UnitState
-		who.must(t, http.StatusOK, "PUT", unitPath(year, code, "/figures"), jsonBody(map[string]any{"figures": sub.Figures}), &st)
+		who.Must(t, http.StatusOK, "PUT", unitPath(year, code, "/figures"), jsonBody(map[string]any{"figures": sub.Figures}), &st)
 		if code == unitA {
-			who.must(t, http.StatusCreated, "POST", unitPath(year, code, "/evidence"), fileBody("I.1", "Quyết định 12.pdf", pdfBytes(2000)), &st)
+			who.Must(t, http.StatusCreated, "POST", unitPath(year, code, "/evidence"), fileBody("I.1", "Quyết định 12.pdf", pdfBytes(2000)), &st)
 			if len(st.Evidence) != 1 || st.Evidence[0].Uploader != uSubA || st.Evidence[0].FileName != "Quyết định 12.pdf" {
 				t.Fatalf("evidence after upload: %+v", st.Evidence)
 			}
 		}
-		who.must(t, http.StatusOK, "POST", unitPath(year, code, "/submit"), payload{}, &st)
-		if st.Status != workflows.UnitSubmitted || st.History[len(st.History)-1].By != who.name {
+		who.Must(t, http.StatusOK, "POST", unitPath(year, code, "/submit"), payload{}, &st)
+		if st.Status != workflows.UnitSubmitted || st.History[len(st.History)-1].By != who.Name {
 			t.Fatalf("%s after submit: %s by %s", code, st.Status, st.History[len(st.History)-1].By)
 		}
 	}
 	// The evidence is downloadable through a short-lived link.
-	_, _, resp := as(uAppraiser).send(t, "GET", unitPath(year, unitA, "/evidence/0"), payload{})
+	_, _, resp := as(uAppraiser).Send(t, "GET", unitPath(year, unitA, "/evidence/0"), payload{})
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") == "" {
 		t.Fatalf("evidence link: %d", resp.StatusCode)
 	}
@@ -52,7 +52,7 @@ func TestHappyPath(t *testing.T) {
 	if link.StatusCode != http.StatusOK {
 		t.Fatalf("presigned link: %d", link.StatusCode)
 	}
-	body := as(uLeader).must(t, http.StatusOK, "GET", unitPath(year, unitA, "/evidence/0?download=stream"), payload{}, nil)
+	body := as(uLeader).Must(t, http.StatusOK, "GET", unitPath(year, unitA, "/evidence/0?download=stream"), payload{}, nil)
 	if !bytes.HasPrefix(body, []byte("%PDF")) {
 		t.Fatalf("streamed evidence starts %q", body[:8])
 	}
@@ -60,29 +60,29 @@ func TestHappyPath(t *testing.T) {
 	// The appraiser corrects one figure, then finishes every unit.
 	app := as(uAppraiser)
 	var st workflows.UnitState
-	app.must(t, http.StatusOK, "POST", unitPath(year, unitB, "/corrections"),
+	app.Must(t, http.StatusOK, "POST", unitPath(year, unitB, "/corrections"),
 		jsonBody(map[string]any{"figure": "steering_committee", "value": false, "reason": "Không có quyết định thành lập"}), &st)
 	if len(st.Appraisal.Corrections) != 1 || st.Appraisal.Corrections[0].By != uAppraiser {
 		t.Fatalf("correction: %+v", st.Appraisal.Corrections)
 	}
 	for _, code := range codes {
-		app.must(t, http.StatusOK, "POST", unitPath(year, code, "/finish"), payload{}, &st)
+		app.Must(t, http.StatusOK, "POST", unitPath(year, code, "/finish"), payload{}, &st)
 		if st.Status != workflows.UnitAppraised {
 			t.Fatalf("%s after finish: %s", code, st.Status)
 		}
 	}
-	as(uAdmin).must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/close", payload{}, nil)
+	as(uAdmin).Must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/close", payload{}, nil)
 	waitPhase(t, year, workflows.PhaseDrafted)
 
 	// The draft is readable before publication; the leader publishes
 	// through a cookie session.
-	pdf := as(uAdmin).must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/decision.pdf", payload{}, nil)
+	pdf := as(uAdmin).Must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/decision.pdf", payload{}, nil)
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Fatalf("draft decision starts %q", pdf[:8])
 	}
 	leader := login(t, uLeader)
 	var cs workflows.CampaignStatus
-	leader.must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/publish", jsonBody(map[string]string{"note": "Đồng ý ban hành"}), &cs)
+	leader.Must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/publish", jsonBody(map[string]string{"note": "Đồng ý ban hành"}), &cs)
 	if cs.Phase != workflows.PhasePublished {
 		t.Fatalf("after publish: %s", cs.Phase)
 	}
@@ -90,24 +90,24 @@ func TestHappyPath(t *testing.T) {
 	if last.By != uLeader {
 		t.Errorf("publish recorded by %q, want %q", last.By, uLeader)
 	}
-	pdf = leader.must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/decision.pdf", payload{}, nil)
+	pdf = leader.Must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/decision.pdf", payload{}, nil)
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Fatalf("published decision starts %q", pdf[:8])
 	}
 	var results struct {
 		Sheets []any `json:"sheets"`
 	}
-	leader.must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/results.json", payload{}, &results)
+	leader.Must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year)+"/results.json", payload{}, &results)
 	if len(results.Sheets) != len(codes) {
 		t.Errorf("results: %d sheets, want %d", len(results.Sheets), len(codes))
 	}
 	// The submitter sees only their own line of the campaign.
-	subA.must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year), payload{}, &cs)
+	subA.Must(t, http.StatusOK, "GET", "/api/campaigns/"+itoa(year), payload{}, &cs)
 	if len(cs.Units) != 1 || cs.Units[0].Unit.Code != unitA || len(cs.Places) != 1 {
 		t.Errorf("submitter's view: %d units, %d places", len(cs.Units), len(cs.Places))
 	}
 	// Opening the same year again is a conflict.
-	_, body, _ = as(uAdmin).send(t, "POST", "/api/campaigns", jsonBody(map[string]any{"year": year, "sample_units": codes,
+	_, body, _ = as(uAdmin).Send(t, "POST", "/api/campaigns", jsonBody(map[string]any{"year": year, "sample_units": codes,
 		"decision": map[string]string{"number": "1", "signer": "A"}}))
 	if e := apiError(t, body); e.Code != CodeConflict {
 		t.Errorf("reopening: %+v", e)

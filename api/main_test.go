@@ -1,26 +1,18 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/worker"
 	"golang.org/x/crypto/bcrypt"
 
-	"ictindex/activities"
+	"ictindex/api/apitest"
 	"ictindex/archive"
-	"ictindex/deploy/minioserver"
-	"ictindex/deploy/temporalserver"
-	"ictindex/workflows"
 )
 
 // testMaxEvidence is the archive's evidence limit in these tests, small so
@@ -55,52 +47,18 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	if _, err := minioserver.Binary(); err != nil && os.Getenv("CI") == "" {
-		env.skip = "MinIO is not installed (deploy/install-minio.sh): " + err.Error()
+	stack, err := apitest.Start(testMaxEvidence)
+	if errors.Is(err, apitest.ErrNoMinIO) {
+		env.skip = err.Error()
 		return m.Run()
 	}
-	dir, err := os.MkdirTemp("", "ictindex-api-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	user, pass := "test-"+rand.Text()[:8], rand.Text()
-	mio, err := minioserver.Start(ctx, minioserver.Config{DataDir: filepath.Join(dir, "minio"), User: user, Password: pass,
-		LogPath: filepath.Join(dir, "minio.log"), CertsDir: filepath.Join(dir, "certs")})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "MinIO:", err)
-		return 1
-	}
-	defer mio.Stop()
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	ts, err := temporalserver.Start(ctx, temporalserver.Config{Logger: quiet})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "Temporal:", err)
-		return 1
-	}
-	defer ts.Stop()
-	env.client, err = ts.NewClient(client.Options{Logger: sdklog.NewStructuredLogger(quiet)})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer env.client.Close()
-	env.store, err = archive.Open(ctx, archive.Config{Endpoint: mio.Endpoint(), AccessKey: user, SecretKey: pass, MaxEvidenceBytes: testMaxEvidence})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	w := worker.New(env.client, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Archive: activities.NewArchive(env.store), Notifier: activities.LogNotifier{Log: quiet}})
-	if err := w.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer w.Stop()
+	defer stack.Stop()
+	env.client, env.store = stack.Client, stack.Store
+	quiet := stack.Log
 
 	env.users = NewUsers()
 	env.users.SetBcryptCost(bcrypt.MinCost)
@@ -125,6 +83,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	env.srv = httptest.NewServer(s.Handler())
+	apitest.BaseURL = env.srv.URL
 	defer env.srv.Close()
 	return m.Run()
 }

@@ -141,5 +141,4 @@ func (s *Server) routes() {
 	u.POST("/quality-flags", s.allow(appraisers), s.flagQuality)
 	u.POST("/free-email", s.allow(appraisers), s.flagFreeEmail)
 	u.POST("/finish", s.allow(appraisers), s.finish)
-	s.webRoutes() // the pages: off the API route table, reached through NoRoute
 }

@@ -64,7 +64,8 @@ type yearState struct {
 	sweepTook  time.Duration
 	sweptAt    time.Time // end of the last sweep or fill: the units' age
 
-	view *dashView // the dashboard built for a version
+	view        any    // the pages' view built for a version (see View)
+	viewVersion uint64 // the version view was built at
 
 	complete  bool   // every running unit had a state at version checked
 	checkedAt uint64 // the version complete was found at
@@ -351,4 +352,57 @@ func (c *stateCache) sweep(y int, st workflows.CampaignStatus, fill bool) {
 		ys.sweeping, ys.sweepTook = false, time.Since(start)
 	}
 	c.mu.Unlock()
+}
+
+// ViewBuilder builds a page's view of a campaign for one version of its
+// entries; unit answers a unit's cached state (ok false when never read).
+type ViewBuilder func(version uint64, st workflows.CampaignStatus, unit func(code string) (workflows.UnitState, bool)) (any, error)
+
+// View answers a campaign's view as build makes it, built once per version
+// of the campaign's entries and shared by every request until the next
+// change, and when its units were last read. Every running unit has a
+// state before build runs.
+func (s *Server) View(ctx context.Context, year int, build ViewBuilder) (any, time.Time, error) {
+	c := s.cache
+	cst, err := c.campaign(ctx, year)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if err := c.units(ctx, year, cst); err != nil {
+		return nil, time.Time{}, err
+	}
+	c.mu.Lock()
+	ys := c.year(year)
+	v, at := ys.view, ys.sweptAt
+	if v != nil && ys.viewVersion == ys.version {
+		c.mu.Unlock()
+		return v, at, nil
+	}
+	version := ys.version
+	if ys.camp.ok {
+		cst = ys.camp.val
+	}
+	units := make(map[string]workflows.UnitState, len(cst.Units))
+	for _, u := range cst.Units {
+		if e := ys.units[u.Unit.Code]; e != nil && e.ok {
+			units[u.Unit.Code] = e.val
+		}
+	}
+	c.mu.Unlock()
+	r, err, _ := c.sf.Do("view"+strconv.Itoa(year)+"/"+strconv.FormatUint(version, 10), func() (any, error) {
+		v, err := build(version, cst, func(code string) (workflows.UnitState, bool) { u, ok := units[code]; return u, ok })
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if ys.view == nil || ys.viewVersion < version {
+			ys.view, ys.viewVersion = v, version
+		}
+		c.mu.Unlock()
+		return v, nil
+	})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return r, at, nil
 }

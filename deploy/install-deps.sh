@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ictindex's tests and documents need on a Debian machine:
 # poppler (PDF checks and signatures), Liberation fonts, Chromium (browser
-# tests of the web pages), and the MinIO
+# tests of the web pages), PostgreSQL (the user store's tests), and the MinIO
 # server (built from source by the Go toolchain). Safe to run again;
 # installs only what is missing.
 set -euo pipefail
@@ -10,6 +10,7 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

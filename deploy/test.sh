@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh
 export CI="${CI:-}"
+# A throwaway PostgreSQL on a loopback port: the user store's tests run on
+# it as well as on SQLite.
+if [ -z "${ICTINDEX_TEST_DATABASE_URL:-}" ]; then
+  pgdir=$(mktemp -d)
+  trap 'deploy/stop-postgres.sh "$pgdir"' EXIT
+  ICTINDEX_TEST_DATABASE_URL=$(deploy/start-postgres.sh "$pgdir" | tail -n1)
+  export ICTINDEX_TEST_DATABASE_URL
+fi
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt needed on: $unformatted" >&2

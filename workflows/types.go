@@ -73,6 +73,9 @@ type UnitState struct {
 	Appraised        *activities.ScoreResult  `json:"appraised,omitempty"`
 	RemindersSent    int                      `json:"reminders_sent"`
 	History          []Event                  `json:"history"`
+	// Settings are the campaign's (deadline, cut-off, holidays, working
+	// days), so the live self score is computed as the submitted one is.
+	Settings *scoring.Settings `json:"settings,omitempty"`
 }
 
 // UnitResult is what a unit workflow returns to its campaign.

@@ -12,7 +12,7 @@ import (
 
 // register installs the unit's query and update handlers.
 func (u *unit) register(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (UnitState, error) { return u.state, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (UnitState, error) { return u.view(), nil }); err != nil {
 		return err
 	}
 	updates := []struct {
@@ -100,7 +100,7 @@ func (u *unit) saveFigures(ctx workflow.Context, a SaveFiguresArgs) (UnitState, 
 		u.state.Ref.Flags = *a.Flags
 	}
 	u.log(ctx, a.By, "lưu số liệu", fmt.Sprintf("%d số liệu", len(a.Figures)))
-	return u.state, nil
+	return u.view(), nil
 }
 
 // AttachEvidence.
@@ -136,7 +136,7 @@ func (u *unit) validateAttachEvidence(ctx workflow.Context, a AttachEvidenceArgs
 func (u *unit) attachEvidence(ctx workflow.Context, a AttachEvidenceArgs) (UnitState, error) {
 	u.state.Evidence = append(u.state.Evidence, a.Evidence)
 	u.log(ctx, a.By, "đính kèm tài liệu kiểm chứng", a.Evidence.Criterion+": "+a.Evidence.FileName+" ("+a.Evidence.SHA256[:12]+"…)")
-	return u.state, nil
+	return u.view(), nil
 }
 
 // Submit.
@@ -171,10 +171,10 @@ func (u *unit) submit(ctx workflow.Context, a ActorArgs) (UnitState, error) {
 	}
 	self, err := u.score(ctx)
 	if err != nil {
-		return u.state, err
+		return u.view(), err
 	}
 	u.state.Self = self
-	return u.state, nil
+	return u.view(), nil
 }
 
 // ExtendDeadline.
@@ -203,7 +203,7 @@ func (u *unit) extendDeadline(ctx workflow.Context, a ExtendArgs) (UnitState, er
 		u.sent[i] = false
 	}
 	u.log(ctx, a.By, "gia hạn", a.Deadline.In(scoring.Vietnam).Format("15:04 02/01/2006")+" — "+a.Reason)
-	return u.state, nil
+	return u.view(), nil
 }
 
 // RequestRevision.
@@ -243,7 +243,7 @@ func (u *unit) requestRevision(ctx workflow.Context, a RevisionArgs) (UnitState,
 	notice := activities.Notice{Kind: "revision", Year: u.in.Year, Unit: u.in.Ref.Unit.Code, At: workflow.Now(ctx),
 		Subject: "Yêu cầu bổ sung báo cáo", Body: a.Reason + " (hạn " + deadline.In(scoring.Vietnam).Format("15:04 02/01/2006") + ")"}
 	_ = workflow.ExecuteActivity(notifyCtx(ctx), act.Notify, notice).Get(ctx, nil)
-	return u.state, nil
+	return u.view(), nil
 }
 
 // CorrectFigure.
@@ -284,7 +284,7 @@ func (u *unit) correctFigure(ctx workflow.Context, a CorrectionArgs) (UnitState,
 	}
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "điều chỉnh số liệu", fmt.Sprintf("%s = %v — %s", a.Figure, a.Value, a.Reason))
-	return u.state, nil
+	return u.view(), nil
 }
 
 // FlagQuality.
@@ -316,7 +316,7 @@ func (u *unit) flagQuality(ctx workflow.Context, a QualityFlagArgs) (UnitState, 
 	u.state.Appraisal.QualityFlags = append(u.state.Appraisal.QualityFlags, scoring.QualityFlag{Criterion: a.Criterion, Reason: a.Reason})
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "đánh dấu số liệu không đảm bảo chất lượng", a.Criterion+" — "+a.Reason)
-	return u.state, nil
+	return u.view(), nil
 }
 
 // FlagFreeEmail.
@@ -341,7 +341,7 @@ func (u *unit) flagFreeEmail(ctx workflow.Context, a FreeEmailArgs) (UnitState, 
 	u.state.Appraisal.FreeEmail = a.Reason
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "ghi nhận dùng thư điện tử miễn phí", a.Reason)
-	return u.state, nil
+	return u.view(), nil
 }
 
 // FinishAppraisal.
@@ -363,12 +363,12 @@ func (u *unit) validateFinishAppraisal(ctx workflow.Context, a ActorArgs) error 
 func (u *unit) finishAppraisal(ctx workflow.Context, a ActorArgs) (UnitState, error) {
 	res, err := u.score(ctx)
 	if err != nil {
-		return u.state, err
+		return u.view(), err
 	}
 	u.state.Appraised = res
 	u.state.Status = UnitAppraised
 	u.log(ctx, a.By, "hoàn thành thẩm định", "điểm cuối cùng "+res.Final.String())
-	return u.state, nil
+	return u.view(), nil
 }
 
 // statusLabel is a status in Vietnamese.
@@ -392,3 +392,11 @@ func statusLabel(s string) string {
 
 // StatusLabel is a unit status in Vietnamese, for pages and documents.
 func StatusLabel(s string) string { return statusLabel(s) }
+
+// view is the unit's state as queries and updates answer it: with the
+// campaign's settings.
+func (u *unit) view() UnitState {
+	st := u.state
+	st.Settings = &u.in.Settings
+	return st
+}

@@ -13,6 +13,7 @@ import (
 
 	"ictindex/activities"
 	"ictindex/api"
+	"ictindex/api/pages"
 	"ictindex/deploy/temporalserver"
 	"ictindex/scoring"
 	"ictindex/templates"
@@ -65,6 +66,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pages.Mount(srv)
 	fmt.Fprintf(e.stdout, "Temporal: %s (namespace %s)\nMinIO:    http://%s\nDữ liệu:  %s\nAPI:      http://%s (mô tả: /api/openapi.yaml)\n\nTài khoản thử (mật khẩu mới mỗi lần chạy):\n",
 		st.temporal.HostPort(), st.temporal.Namespace(), st.minio.Endpoint(), *data, *addr)
 	names := make([]string, 0, len(logins))

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"ictindex/api"
+	"ictindex/api/pages"
 	"ictindex/archive"
 )
 
@@ -70,6 +71,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pages.Mount(s)
 	return serveHTTP(ctx, *addr, s.Handler(), log)
 }
 

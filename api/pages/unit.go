@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ictindex/api"
 	"ictindex/scoring"
 	"ictindex/templates"
 	"ictindex/workflows"
@@ -82,12 +83,12 @@ func (w *web) unitPage(c *gin.Context) {
 // cachedUnitData builds the unit page from the cached state, with the
 // field errors to show; on failure it has already answered.
 func (w *web) cachedUnitData(c *gin.Context, fe []scoring.FieldError) (*unitData, bool) {
-	year, code, _, err := unitParams(c)
+	year, code, _, err := api.UnitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
 	}
-	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	st, err := w.s.Unit(c.Request.Context(), year, code)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
@@ -107,16 +108,16 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 	if err != nil {
 		return nil, err
 	}
-	usr := userOf(c)
+	usr := api.UserOf(c)
 	d := &unitData{base: w.base(c, st.Ref.Unit.Name), St: st, Set: set, Errors: fe, Form: map[string]string{}}
 	d.Year = st.Year
 	d.APIBase = fmt.Sprintf("/api/campaigns/%d/units/%s", st.Year, st.Ref.Unit.Code)
 	d.PageBase = fmt.Sprintf("/dot/%d/don-vi/%s", st.Year, st.Ref.Unit.Code)
 	editable := st.Status == workflows.UnitDraft || st.Status == workflows.UnitRevisionRequested
-	d.CanEdit = editable && (usr.Role == RoleSubmitter || usr.Role == RoleAdmin)
+	d.CanEdit = editable && (usr.Role == api.RoleSubmitter || usr.Role == api.RoleAdmin)
 	d.CanAppraise = (st.Status == workflows.UnitSubmitted || st.Status == workflows.UnitUnderAppraisal) &&
-		(usr.Role == RoleAppraiser || usr.Role == RoleAdmin)
-	d.Dept = usr.Role != RoleSubmitter
+		(usr.Role == api.RoleAppraiser || usr.Role == api.RoleAdmin)
+	d.Dept = usr.Role != api.RoleSubmitter
 	values := st.Figures
 	if posted != nil {
 		values = posted
@@ -308,25 +309,25 @@ type previewScore struct {
 // preview scores each criterion from the figures typed so far (JSON body
 // {"figures": {...}}), without saving anything.
 func (w *web) preview(c *gin.Context) {
-	year, code, _, err := unitParams(c)
+	year, code, _, err := api.UnitParams(c)
 	var req struct {
 		Figures map[string]any `json:"figures"`
 	}
 	if err == nil {
-		err = decodeJSON(c, &req, false)
+		err = api.DecodeJSON(c, &req, false)
 	}
 	if err != nil {
-		w.s.fail(c, err)
+		w.s.FailJSON(c, err)
 		return
 	}
-	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	st, err := w.s.Unit(c.Request.Context(), year, code)
 	if err != nil {
-		w.s.fail(c, err)
+		w.s.FailJSON(c, err)
 		return
 	}
 	set, err := templates.Load(st.Ref.Annex)
 	if err != nil {
-		w.s.fail(c, err)
+		w.s.FailJSON(c, err)
 		return
 	}
 	out := map[string]previewScore{}
@@ -343,50 +344,50 @@ func (w *web) preview(c *gin.Context) {
 // unitAction runs a unit update from a page form: on success back to the
 // page with a message; on refusal the page again with the errors.
 func (w *web) unitUpdate(c *gin.Context, name string, args any, flash string, keep map[string]string, posted map[string]any) {
-	year, _, id, err := unitParams(c)
+	year, _, id, err := api.UnitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
 	var st workflows.UnitState
-	err = w.s.update(c.Request.Context(), id, name, args, &st)
+	err = w.s.Update(c.Request.Context(), id, name, args, &st)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s?tb=%s", year, c.Param("code"), flash))
 		return
 	}
-	e := toError(err)
-	if e.status != http.StatusUnprocessableEntity && e.status != http.StatusBadRequest {
+	status, msg, fields := w.s.ErrorOf(err)
+	if status != http.StatusUnprocessableEntity && status != http.StatusBadRequest {
 		w.failPage(c, err)
 		return
 	}
-	st, qerr := w.s.cache.readUnit(c.Request.Context(), year, c.Param("code"))
+	st, qerr := w.s.ReadUnit(c.Request.Context(), year, c.Param("code"))
 	if qerr != nil {
 		w.failPage(c, qerr)
 		return
 	}
-	fe := e.Fields
+	fe := fields
 	if len(fe) == 0 {
-		fe = []scoring.FieldError{{Field: "", Message: e.Message}}
+		fe = []scoring.FieldError{{Field: "", Message: msg}}
 	}
 	d, derr := w.unitData(c, st, posted, fe)
 	if derr != nil {
 		w.failPage(c, derr)
 		return
 	}
-	d.Error = e.Message
+	d.Error = msg
 	for k, v := range keep {
 		d.Form[k] = v
 	}
-	w.render(c, e.status, "unit", d)
+	w.render(c, status, "unit", d)
 }
 
 func (w *web) loadSet(c *gin.Context) (*scoring.Set, bool) {
-	year, code, _, err := unitParams(c)
+	year, code, _, err := api.UnitParams(c)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
 	}
-	st, err := w.s.cache.unit(c.Request.Context(), year, code)
+	st, err := w.s.Unit(c.Request.Context(), year, code)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
@@ -405,15 +406,15 @@ func (w *web) saveDraft(c *gin.Context) {
 		return
 	}
 	figs := postedFigures(c, set)
-	w.unitUpdate(c, workflows.UpdateSaveFigures, workflows.SaveFiguresArgs{By: userOf(c).Name, Figures: figs}, "da-luu", nil, figs)
+	w.unitUpdate(c, workflows.UpdateSaveFigures, workflows.SaveFiguresArgs{By: api.UserOf(c).Name, Figures: figs}, "da-luu", nil, figs)
 }
 
 func (w *web) submitUnit(c *gin.Context) {
-	w.unitUpdate(c, workflows.UpdateSubmit, workflows.ActorArgs{By: userOf(c).Name}, "da-nop", nil, nil)
+	w.unitUpdate(c, workflows.UpdateSubmit, workflows.ActorArgs{By: api.UserOf(c).Name}, "da-nop", nil, nil)
 }
 
 func (w *web) finish(c *gin.Context) {
-	w.unitUpdate(c, workflows.UpdateFinishAppraisal, workflows.ActorArgs{By: userOf(c).Name}, "da-tham-dinh", nil, nil)
+	w.unitUpdate(c, workflows.UpdateFinishAppraisal, workflows.ActorArgs{By: api.UserOf(c).Name}, "da-tham-dinh", nil, nil)
 }
 
 func (w *web) correct(c *gin.Context) {
@@ -422,19 +423,19 @@ func (w *web) correct(c *gin.Context) {
 	if val == "" {
 		v = nil
 	}
-	w.unitUpdate(c, workflows.UpdateCorrectFigure, workflows.CorrectionArgs{By: userOf(c).Name, Figure: fig, Value: v, Reason: reason},
+	w.unitUpdate(c, workflows.UpdateCorrectFigure, workflows.CorrectionArgs{By: api.UserOf(c).Name, Figure: fig, Value: v, Reason: reason},
 		"da-dinh-chinh", map[string]string{"figure": fig, "value": val, "reason": reason}, nil)
 }
 
 func (w *web) flagQuality(c *gin.Context) {
 	cr, reason := c.PostForm("criterion"), strings.TrimSpace(c.PostForm("reason"))
-	w.unitUpdate(c, workflows.UpdateFlagQuality, workflows.QualityFlagArgs{By: userOf(c).Name, Criterion: cr, Reason: reason},
+	w.unitUpdate(c, workflows.UpdateFlagQuality, workflows.QualityFlagArgs{By: api.UserOf(c).Name, Criterion: cr, Reason: reason},
 		"da-gan-co", map[string]string{"criterion": cr, "q_reason": reason}, nil)
 }
 
 func (w *web) freeEmail(c *gin.Context) {
 	reason := strings.TrimSpace(c.PostForm("reason"))
-	w.unitUpdate(c, workflows.UpdateFlagFreeEmail, workflows.FreeEmailArgs{By: userOf(c).Name, Reason: reason},
+	w.unitUpdate(c, workflows.UpdateFlagFreeEmail, workflows.FreeEmailArgs{By: api.UserOf(c).Name, Reason: reason},
 		"da-thu", map[string]string{"e_reason": reason}, nil)
 }
 
@@ -447,12 +448,12 @@ func (w *web) revision(c *gin.Context) {
 	if day != "" {
 		t, err := time.ParseInLocation("2006-01-02", day, scoring.Vietnam)
 		if err != nil {
-			w.unitUpdateErr(c, keep, field("deadline", scoring.ErrInvalid, "Hạn bổ sung phải là ngày hợp lệ"))
+			w.unitUpdateErr(c, keep, api.FieldError("deadline", scoring.ErrInvalid, "Hạn bổ sung phải là ngày hợp lệ"))
 			return
 		}
 		deadline = t.Add(24*time.Hour - time.Second)
 	}
-	w.unitUpdate(c, workflows.UpdateRequestRevision, workflows.RevisionArgs{By: userOf(c).Name, Reason: reason, Deadline: deadline},
+	w.unitUpdate(c, workflows.UpdateRequestRevision, workflows.RevisionArgs{By: api.UserOf(c).Name, Reason: reason, Deadline: deadline},
 		"da-tra-lai", keep, nil)
 }
 

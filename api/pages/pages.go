@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"embed"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ictindex/api"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -33,12 +34,13 @@ const csrfField = "csrf"
 
 // web is the pages' state: the templates.
 type web struct {
-	s     *Server
+	s     *api.Server
 	pages map[string]*template.Template
 }
 
-// webRoutes builds the pages and hooks them in front of the JSON 404.
-func (s *Server) webRoutes() {
+// Mount builds the pages and hooks them into the API server, in front of
+// its JSON 404.
+func Mount(s *api.Server) {
 	w := &web{s: s}
 	w.pages = parsePages()
 	e := gin.New()
@@ -48,49 +50,34 @@ func (s *Server) webRoutes() {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.FileFromFS(c.Param("file"), http.FS(static))
 	})
+	e.GET("/favicon.ico", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.FileFromFS("favicon.svg", http.FS(static))
+	})
 	e.GET("/", w.home)
 	e.GET("/dang-nhap", w.loginPage)
 	e.POST("/dang-nhap", w.loginSubmit)
 
 	p := e.Group("", w.auth)
 	p.POST("/dang-xuat", w.logout)
-	p.GET("/dot/:year", w.allow(anyone), w.dashboard)
-	p.POST("/dot/:year/khoa-thu-thap", w.allow(adminOnly), w.closeCollection)
-	p.POST("/dot/:year/ban-hanh", w.allow(leaderOnly), w.publish)
-
-	u := p.Group("/dot/:year/don-vi/:code")
-	u.GET("", w.allow(unitReaders), w.unitPage)
-	u.POST("/diem-tam-tinh", w.allow(unitReaders), w.preview)
-	u.POST("/luu", w.allow(unitEditors), w.saveDraft)
-	u.POST("/nop", w.allow(unitEditors), w.submitUnit)
-	u.POST("/dinh-chinh", w.allow(appraisers), w.correct)
-	u.POST("/chat-luong", w.allow(appraisers), w.flagQuality)
-	u.POST("/thu-dien-tu", w.allow(appraisers), w.freeEmail)
-	u.POST("/yeu-cau-bo-sung", w.allow(appraisers), w.revision)
-	u.POST("/hoan-thanh", w.allow(appraisers), w.finish)
+	w.routes(p)
 
 	e.NoRoute(func(c *gin.Context) { w.errorPage(c, http.StatusNotFound, "Không có trang này") })
 	e.NoMethod(func(c *gin.Context) {
 		w.errorPage(c, http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ")
 	})
-
-	apiNotFound := func(c *gin.Context) { s.fail(c, notFound("Không có đường dẫn này")) }
-	s.engine.NoRoute(func(c *gin.Context) {
-		if isPagePath(c.Request.URL.Path) {
-			e.ServeHTTP(c.Writer, c.Request)
-			c.Abort()
-			return
-		}
-		apiNotFound(c)
-	})
+	s.MountPages(e, isPagePath)
 }
+
+// pagePrefixes are the paths the pages serve; everything else is the API's.
+var pagePrefixes = []string{"/dang-nhap", "/dang-xuat", "/dot", "/tai-nguyen/", "/quan-tri", "/tai-khoan", "/tham-dinh", "/favicon.ico"}
 
 // isPagePath tells the pages' paths from the API's.
 func isPagePath(p string) bool {
 	if p == "/" {
 		return true
 	}
-	for _, pre := range []string{"/dang-nhap", "/dang-xuat", "/dot/", "/tai-nguyen/"} {
+	for _, pre := range pagePrefixes {
 		if strings.HasPrefix(p, pre) {
 			return true
 		}
@@ -124,51 +111,37 @@ func (w *web) auth(c *gin.Context) {
 		w.errorPage(c, http.StatusUnauthorized, "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại")
 		return
 	}
-	if stateChanging(c.Request.Method) {
-		token := c.GetHeader(CSRFHeader)
+	if api.StateChanging(c.Request.Method) {
+		token := c.GetHeader(api.CSRFHeader)
 		if token == "" && strings.HasPrefix(c.ContentType(), "application/x-www-form-urlencoded") {
 			token = c.PostForm(csrfField)
 		}
-		if !w.s.sessions.checkCSRF(sess, token) {
+		if !w.s.CheckCSRF(sess, token) {
 			w.errorPage(c, http.StatusForbidden, "Mã chống giả mạo yêu cầu (CSRF) thiếu hoặc đã cũ; hãy tải lại trang và thử lại")
 			return
 		}
 	}
-	c.Set(ctxUser, usr)
-	c.Set(ctxSession, sess)
-	c.Set(ctxCSRF, w.s.sessions.csrf(sess.ID))
+	c.Set(api.UserKey, usr)
+	c.Set(api.SessionKey, sess)
+	c.Set(ctxCSRF, w.s.CSRF(sess))
 	c.Next()
 }
 
 // allow is the API's access rule, answered with a page.
-func (w *web) allow(a access) gin.HandlerFunc {
+func (w *web) allow(a api.Access) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		usr := userOf(c)
-		if !roleIn(a, usr.Role) {
-			w.errorPage(c, http.StatusForbidden, "Tài khoản của bạn không có quyền xem hoặc thực hiện thao tác này")
-			return
-		}
-		if a.ownUnit && usr.Role == RoleSubmitter && c.Param("code") != usr.Unit {
-			w.errorPage(c, http.StatusForbidden, "Bạn chỉ được truy cập báo cáo của đơn vị mình")
+		if ok, why := api.Permits(a, api.UserOf(c), c.Param("code")); !ok {
+			w.errorPage(c, http.StatusForbidden, why)
 			return
 		}
 		c.Next()
 	}
 }
 
-func roleIn(a access, r Role) bool {
-	for _, x := range a.roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
 // base is what every page shows: who is logged in, their CSRF token.
 type base struct {
 	Title string
-	User  UserInfo
+	User  api.UserInfo
 	CSRF  string
 	Year  int
 	Flash string
@@ -178,8 +151,8 @@ type base struct {
 
 func (w *web) base(c *gin.Context, title string) base {
 	b := base{Title: title, Now: time.Now().In(scoring.Vietnam), Flash: flashText(c.Query("tb"))}
-	if v, ok := c.Get(ctxUser); ok {
-		b.User = v.(User).Public()
+	if v, ok := c.Get(api.UserKey); ok {
+		b.User = v.(api.User).Public()
 	}
 	b.CSRF = c.GetString(ctxCSRF)
 	return b
@@ -191,7 +164,7 @@ func (w *web) render(c *gin.Context, status int, page string, data any) {
 	t := w.pages[page]
 	var buf strings.Builder
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		w.s.log.Error("page failed", "page", page, "err", err)
+		w.s.Log().Error("page failed", "page", page, "err", err)
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Lỗi hệ thống, vui lòng thử lại sau"))
 		c.Abort()
 		return
@@ -212,11 +185,8 @@ func (w *web) errorPage(c *gin.Context, status int, msg string) {
 
 // failPage maps an API error to a page.
 func (w *web) failPage(c *gin.Context, err error) {
-	e := toError(err)
-	if e.status == http.StatusInternalServerError {
-		w.s.log.Error("page request failed", "path", c.Request.URL.Path, "err", e.cause)
-	}
-	w.errorPage(c, e.status, e.Message)
+	status, msg, _ := w.s.ErrorOf(err)
+	w.errorPage(c, status, msg)
 }
 
 // home sends a visitor where they belong: the login page, their unit, or
@@ -228,7 +198,7 @@ func (w *web) home(c *gin.Context) {
 		return
 	}
 	year := w.latestYear(c)
-	if usr.Role == RoleSubmitter {
+	if usr.Role == api.RoleSubmitter {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s", year, url.PathEscape(usr.Unit)))
 		return
 	}
@@ -239,7 +209,7 @@ func (w *web) home(c *gin.Context) {
 func (w *web) latestYear(c *gin.Context) int {
 	now := time.Now().In(scoring.Vietnam).Year()
 	for y := now + 1; y >= now-3; y-- {
-		if _, err := w.s.temporal.DescribeWorkflowExecution(c.Request.Context(), workflows.CampaignWorkflowID(y), ""); err == nil {
+		if _, err := w.s.Temporal().DescribeWorkflowExecution(c.Request.Context(), workflows.CampaignWorkflowID(y), ""); err == nil {
 			return y
 		}
 	}
@@ -266,21 +236,13 @@ func (w *web) loginSubmit(c *gin.Context) {
 		w.render(c, http.StatusBadRequest, "login", d)
 		return
 	}
-	now, ip := time.Now(), c.ClientIP()
-	if w.s.limiter.blocked(name, ip, now) {
-		d.Error = "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau một phút"
-		w.render(c, http.StatusTooManyRequests, "login", d)
+	_, cookie, err := w.s.Login(name, pass, c.ClientIP())
+	if err != nil {
+		status, msg, _ := w.s.ErrorOf(err)
+		d.Error = msg
+		w.render(c, status, "login", d)
 		return
 	}
-	usr, ok := w.s.users.Authenticate(name, pass)
-	if !ok {
-		w.s.limiter.fail(name, ip, now)
-		d.Error = "Tên đăng nhập hoặc mật khẩu không đúng"
-		w.render(c, http.StatusUnauthorized, "login", d)
-		return
-	}
-	w.s.limiter.succeed(name, ip)
-	cookie, _ := w.s.sessions.issue(usr.Name, now)
 	http.SetCookie(c.Writer, cookie)
 	next := d.Next
 	if next == "" {
@@ -298,10 +260,9 @@ func safeNext(p string) string {
 }
 
 func (w *web) logout(c *gin.Context) {
-	if v, ok := c.Get(ctxSession); ok {
-		w.s.sessions.revoke(v.(session), time.Now())
+	if v, ok := c.Get(api.SessionKey); ok {
+		http.SetCookie(c.Writer, w.s.EndSession(v.(api.Session)))
 	}
-	http.SetCookie(c.Writer, w.s.sessions.cookie("", time.Unix(0, 0)))
 	c.Redirect(http.StatusSeeOther, "/dang-nhap?tb=da-dang-xuat")
 }
 
@@ -393,7 +354,7 @@ func countdown(deadline time.Time) string {
 	return "còn " + s
 }
 
-var roleLabels = map[Role]string{RoleAdmin: "quản trị", RoleAppraiser: "thẩm định", RoleSubmitter: "cán bộ đơn vị", RoleLeader: "lãnh đạo"}
+var roleLabels = map[api.Role]string{api.RoleAdmin: "quản trị", api.RoleAppraiser: "thẩm định", api.RoleSubmitter: "cán bộ đơn vị", api.RoleLeader: "lãnh đạo"}
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
@@ -401,7 +362,7 @@ func parsePages() map[string]*template.Template {
 		"phaseLabel":  phaseLabel,
 		"time":        fmtTime,
 		"countdown":   countdown,
-		"roleLabel":   func(r Role) string { return roleLabels[r] },
+		"roleLabel":   func(r api.Role) string { return roleLabels[r] },
 		"fixed":       func(f scoring.Fixed) string { return f.String() },
 		"unixMilli":   func(t time.Time) int64 { return t.UnixMilli() },
 		"itoa":        strconv.Itoa,
@@ -426,14 +387,7 @@ func parsePages() map[string]*template.Template {
 	return pages
 }
 
-// sessionUser reads the session cookie and finds its user; ok is false for
-// a missing, expired or forged session or a user no longer in the file.
-func (w *web) sessionUser(c *gin.Context) (session, User, bool) {
-	var sess session
-	ok := false
-	if ck, err := c.Request.Cookie(SessionCookie); err == nil {
-		sess, ok = w.s.sessions.parse(ck.Value, time.Now())
-	}
-	usr, found := w.s.users.Get(sess.User)
-	return sess, usr, ok && found
+// sessionUser reads the session cookie and finds its user.
+func (w *web) sessionUser(c *gin.Context) (api.Session, api.User, bool) {
+	return w.s.SessionUser(c.Request)
 }

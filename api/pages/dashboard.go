@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"context"
@@ -6,13 +6,13 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"ictindex/activities"
+	"ictindex/api"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -53,57 +53,27 @@ type dashBody struct {
 	History []workflows.Event
 }
 
-// dashView answers the campaign's dashboard view and when its units were
-// last read.
+// dashView answers the campaign's dashboard view, built once per version
+// of the campaign's entries, and when its units were last read.
 func (w *web) dashView(ctx context.Context, year int) (*dashView, time.Time, error) {
-	c := w.s.cache
-	cst, err := c.campaign(ctx, year)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if err := c.units(ctx, year, cst); err != nil {
-		return nil, time.Time{}, err
-	}
-	c.mu.Lock()
-	ys := c.year(year)
-	v, at := ys.view, ys.sweptAt
-	if v != nil && v.version == ys.version {
-		c.mu.Unlock()
-		return v, at, nil
-	}
-	version := ys.version
-	if ys.camp.ok {
-		cst = ys.camp.val
-	}
-	units := make([]unitBrief, len(cst.Units))
-	for i, u := range cst.Units {
-		b := unitBrief{Code: u.Unit.Code, Name: u.Unit.Name, Annex: u.Annex, Status: u.Status}
-		if e := ys.units[u.Unit.Code]; e != nil && e.ok {
-			us := e.val
-			b.LateDays, b.SubmittedAt, b.Deadline, b.Self, b.Appraised = us.LateDays, us.SubmittedAt, us.Deadline, us.Self, us.Appraised
-			if !u.Done {
-				b.Status = us.Status
+	v, at, err := w.s.View(ctx, year, func(version uint64, cst workflows.CampaignStatus, unit func(string) (workflows.UnitState, bool)) (any, error) {
+		units := make([]unitBrief, len(cst.Units))
+		for i, u := range cst.Units {
+			b := unitBrief{Code: u.Unit.Code, Name: u.Unit.Name, Annex: u.Annex, Status: u.Status}
+			if us, ok := unit(u.Unit.Code); ok {
+				b.LateDays, b.SubmittedAt, b.Deadline, b.Self, b.Appraised = us.LateDays, us.SubmittedAt, us.Deadline, us.Self, us.Appraised
+				if !u.Done {
+					b.Status = us.Status
+				}
 			}
+			units[i] = b
 		}
-		units[i] = b
-	}
-	c.mu.Unlock()
-	r, err, _ := c.sf.Do("view"+strconv.Itoa(year)+"/"+strconv.FormatUint(version, 10), func() (any, error) {
-		v, err := w.buildDash(version, cst, units)
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if ys.view == nil || ys.view.version < version {
-			ys.view = v
-		}
-		c.mu.Unlock()
-		return v, nil
+		return w.buildDash(version, cst, units)
 	})
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	return r.(*dashView), at, nil
+	return v.(*dashView), at, nil
 }
 
 // buildDash counts and renders the cached part of a dashboard.
@@ -165,19 +135,19 @@ type dashboardData struct {
 // dashboard is the department's view of a campaign; a submitter is sent
 // to their own unit.
 func (w *web) dashboard(c *gin.Context) {
-	year, err := yearParam(c)
+	year, err := api.YearParam(c)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
-	usr := userOf(c)
-	if usr.Role == RoleSubmitter {
+	usr := api.UserOf(c)
+	if usr.Role == api.RoleSubmitter {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s", year, usr.Unit))
 		return
 	}
 	v, at, err := w.dashView(c.Request.Context(), year)
 	if err != nil {
-		if toError(err).status == http.StatusNotFound {
+		if status, _, _ := w.s.ErrorOf(err); status == http.StatusNotFound {
 			w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Chưa có đợt đánh giá năm %d", year))
 			return
 		}
@@ -191,9 +161,9 @@ func (w *web) dashboard(c *gin.Context) {
 	if d.Total > 0 {
 		d.PctSub, d.PctApp = d.Submitted*100/d.Total, d.Appraised*100/d.Total
 	}
-	d.CanClose = usr.Role == RoleAdmin && cst.Phase == workflows.PhaseCollecting
-	d.CanPublish = usr.Role == RoleLeader && cst.Phase == workflows.PhaseDrafted
-	d.CanDownload = usr.Role != RoleSubmitter
+	d.CanClose = usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting
+	d.CanPublish = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseDrafted
+	d.CanDownload = usr.Role != api.RoleSubmitter
 	w.render(c, http.StatusOK, "dashboard", d)
 }
 
@@ -243,13 +213,13 @@ func (w *web) publish(c *gin.Context) {
 
 // campaignAction runs a campaign update from a dashboard form.
 func (w *web) campaignAction(c *gin.Context, name string, args func(by string) any, flash string) {
-	year, err := yearParam(c)
+	year, err := api.YearParam(c)
 	if err != nil {
 		w.failPage(c, err)
 		return
 	}
 	var st workflows.CampaignStatus
-	err = w.s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), name, args(userOf(c).Name), &st)
+	err = w.s.Update(c.Request.Context(), workflows.CampaignWorkflowID(year), name, args(api.UserOf(c).Name), &st)
 	if err != nil {
 		w.failPage(c, err)
 		return

@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"net/http"
@@ -10,15 +10,6 @@ import (
 	"ictindex/workflows"
 )
 
-// formBody is an urlencoded page form.
-func formBody(v url.Values) payload {
-	return payload{strings.NewReader(v.Encode()), "application/x-www-form-urlencoded"}
-}
-
-// page is a cookie caller posting forms: the CSRF token goes in the hidden
-// field, not the header.
-func (c caller) page() caller { c.csrf = ""; return c }
-
 // TestWebPages renders the pages for each role on the real stack.
 func TestWebPages(t *testing.T) {
 	needStack(t)
@@ -27,25 +18,25 @@ func TestWebPages(t *testing.T) {
 	dash := "/dot/" + itoa(year)
 
 	// Anonymous readers are sent to the login page, with the way back.
-	st, _, resp := anonymous.send(t, "GET", dash, payload{})
+	st, _, resp := anonymous.Send(t, "GET", dash, payload{})
 	if st != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/dang-nhap?tiep=") {
 		t.Fatalf("anonymous dashboard: %d %q", st, resp.Header.Get("Location"))
 	}
-	st, body, _ := anonymous.send(t, "GET", "/dang-nhap", payload{})
+	st, body, _ := anonymous.Send(t, "GET", "/dang-nhap", payload{})
 	if st != http.StatusOK || !strings.Contains(string(body), "Đăng nhập") {
 		t.Fatalf("login page: %d", st)
 	}
 	// A wrong password is refused in Vietnamese; a right one opens a session.
-	st, body, _ = anonymous.send(t, "POST", "/dang-nhap", formBody(url.Values{"username": {uLeader}, "password": {"sai"}}))
+	st, body, _ = anonymous.Send(t, "POST", "/dang-nhap", formBody(url.Values{"username": {uLeader}, "password": {"sai"}}))
 	if st != http.StatusUnauthorized || !strings.Contains(string(body), "Tên đăng nhập hoặc mật khẩu không đúng") {
 		t.Fatalf("bad login: %d %s", st, body)
 	}
-	st, _, resp = anonymous.send(t, "POST", "/dang-nhap", formBody(url.Values{"username": {uLeader}, "password": {password}, "tiep": {dash}}))
+	st, _, resp = anonymous.Send(t, "POST", "/dang-nhap", formBody(url.Values{"username": {uLeader}, "password": {password}, "tiep": {dash}}))
 	if st != http.StatusSeeOther || resp.Header.Get("Location") != dash || len(resp.Cookies()) == 0 {
 		t.Fatalf("login: %d %q", st, resp.Header.Get("Location"))
 	}
-	leader := caller{name: uLeader, cookie: resp.Cookies()[0]}
-	body = leader.must(t, http.StatusOK, "GET", dash, payload{}, nil)
+	leader := caller{Name: uLeader, Cookie: resp.Cookies()[0]}
+	body = leader.Must(t, http.StatusOK, "GET", dash, payload{}, nil)
 	for _, want := range []string{"Đợt đánh giá năm 2041", unitA, unitB, workflows.StatusLabel(workflows.UnitDraft), "Nhật ký đợt đánh giá", "mở đợt đánh giá"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("leader's dashboard lacks %q", want)
@@ -54,17 +45,17 @@ func TestWebPages(t *testing.T) {
 
 	// The submitter of A sees their unit only.
 	subA := login(t, uSubA)
-	body = subA.must(t, http.StatusOK, "GET", "/dot/2041/don-vi/"+unitA, payload{}, nil)
+	body = subA.Must(t, http.StatusOK, "GET", "/dot/2041/don-vi/"+unitA, payload{}, nil)
 	for _, want := range []string{"Lưu nháp", "Gửi báo cáo", `name="f.steering_committee"`, "I.1", "Tải biểu mẫu trống"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("unit page lacks %q", want)
 		}
 	}
-	st, body, _ = subA.send(t, "GET", "/dot/2041/don-vi/"+unitB, payload{})
+	st, body, _ = subA.Send(t, "GET", "/dot/2041/don-vi/"+unitB, payload{})
 	if st != http.StatusForbidden || !strings.Contains(string(body), "chỉ được truy cập báo cáo của đơn vị mình") {
 		t.Fatalf("submitter on another unit: %d", st)
 	}
-	if st, _, _ = subA.send(t, "GET", dash, payload{}); st != http.StatusSeeOther {
+	if st, _, _ = subA.Send(t, "GET", dash, payload{}); st != http.StatusSeeOther {
 		t.Errorf("submitter on the dashboard: %d, want a redirect to their unit", st)
 	}
 
@@ -72,18 +63,18 @@ func TestWebPages(t *testing.T) {
 	old := login(t, uSubA)
 	cur := login(t, uSubA)
 	save := unitPage(year, unitA, "/luu")
-	st, body, _ = cur.page().send(t, "POST", save, formBody(url.Values{"csrf": {old.csrf}, "f.steering_committee": {"true"}}))
+	st, body, _ = cur.Page().Send(t, "POST", save, formBody(url.Values{"csrf": {old.CSRF}, "f.steering_committee": {"true"}}))
 	if st != http.StatusForbidden || !strings.Contains(string(body), "CSRF") {
 		t.Fatalf("stale CSRF: %d %s", st, body)
 	}
-	if st, _, _ = cur.page().send(t, "POST", save, formBody(url.Values{"f.steering_committee": {"true"}})); st != http.StatusForbidden {
+	if st, _, _ = cur.Page().Send(t, "POST", save, formBody(url.Values{"f.steering_committee": {"true"}})); st != http.StatusForbidden {
 		t.Fatalf("no CSRF: %d", st)
 	}
 	if v, ok := unitState(t, year, unitA).Figures["steering_committee"]; ok {
 		t.Fatalf("refused save changed the draft: %v", v)
 	}
 	// With the session's token the save goes through.
-	st, _, resp = cur.page().send(t, "POST", save, formBody(url.Values{"csrf": {cur.csrf}, "f.steering_committee": {"true"}}))
+	st, _, resp = cur.Page().Send(t, "POST", save, formBody(url.Values{"csrf": {cur.CSRF}, "f.steering_committee": {"true"}}))
 	if st != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "tb=da-luu") {
 		t.Fatalf("save: %d %q", st, resp.Header.Get("Location"))
 	}
@@ -91,7 +82,7 @@ func TestWebPages(t *testing.T) {
 		t.Fatalf("saved figure: %v", v)
 	}
 	// A bad figure comes back as a field error in Vietnamese, typed value kept.
-	st, body, _ = cur.page().send(t, "POST", save, formBody(url.Values{"csrf": {cur.csrf}, "f.it_staff": {"-3"}}))
+	st, body, _ = cur.Page().Send(t, "POST", save, formBody(url.Values{"csrf": {cur.CSRF}, "f.it_staff": {"-3"}}))
 	if st != http.StatusUnprocessableEntity || !strings.Contains(string(body), "field-error") || !vietnamese(string(body)) {
 		t.Errorf("bad figure: %d", st)
 	}
@@ -99,24 +90,24 @@ func TestWebPages(t *testing.T) {
 	var pv struct {
 		Scores map[string]previewScore `json:"scores"`
 	}
-	cur.must(t, http.StatusOK, "POST", unitPage(year, unitA, "/diem-tam-tinh"), jsonBody(map[string]any{"figures": map[string]any{"steering_committee": "true"}}), &pv)
+	cur.Must(t, http.StatusOK, "POST", unitPage(year, unitA, "/diem-tam-tinh"), jsonBody(map[string]any{"figures": map[string]any{"steering_committee": "true"}}), &pv)
 	if s, ok := pv.Scores["I.1"]; !ok || (s.Points == "" && s.Error == "") {
 		t.Errorf("preview I.1: %+v", pv.Scores["I.1"])
 	}
-	if st, _, _ = cur.page().send(t, "POST", unitPage(year, unitA, "/diem-tam-tinh"), jsonBody(map[string]any{"figures": map[string]any{}})); st != http.StatusForbidden {
+	if st, _, _ = cur.Page().Send(t, "POST", unitPage(year, unitA, "/diem-tam-tinh"), jsonBody(map[string]any{"figures": map[string]any{}})); st != http.StatusForbidden {
 		t.Errorf("preview without CSRF: %d", st)
 	}
 	// Appraisal forms are the department's.
-	if st, _, _ = cur.page().send(t, "POST", unitPage(year, unitA, "/hoan-thanh"), formBody(url.Values{"csrf": {cur.csrf}})); st != http.StatusForbidden {
+	if st, _, _ = cur.Page().Send(t, "POST", unitPage(year, unitA, "/hoan-thanh"), formBody(url.Values{"csrf": {cur.CSRF}})); st != http.StatusForbidden {
 		t.Errorf("submitter finishing: %d", st)
 	}
 	// Logging out ends the session.
-	cur.page().must(t, http.StatusSeeOther, "POST", "/dang-xuat", formBody(url.Values{"csrf": {cur.csrf}}), nil)
-	if st, _, _ = cur.send(t, "GET", unitPage(year, unitA, ""), payload{}); st != http.StatusSeeOther {
+	cur.Page().Must(t, http.StatusSeeOther, "POST", "/dang-xuat", formBody(url.Values{"csrf": {cur.CSRF}}), nil)
+	if st, _, _ = cur.Send(t, "GET", unitPage(year, unitA, ""), payload{}); st != http.StatusSeeOther {
 		t.Errorf("after logout: %d", st)
 	}
 	// API paths still answer JSON 404s.
-	if st, body, _ = anonymous.send(t, "GET", "/api/khong-co", payload{}); st != http.StatusNotFound || !strings.HasPrefix(string(body), "{") {
+	if st, body, _ = anonymous.Send(t, "GET", "/api/khong-co", payload{}); st != http.StatusNotFound || !strings.HasPrefix(string(body), "{") {
 		t.Errorf("API 404: %d %s", st, body)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"ictindex/api"
 	"ictindex/templates"
 	"ictindex/workflows"
 )
@@ -30,14 +31,14 @@ func BenchmarkPagesAt200RPS(b *testing.B) {
 		duration = 20 * time.Second
 	)
 	sample := templates.SampleProvince().Units
-	var reqUnits []UnitRequest
+	var reqUnits []api.UnitRequest
 	for i := range units {
 		s := sample[i%len(sample)]
-		reqUnits = append(reqUnits, UnitRequest{Code: fmt.Sprintf("U%04d", i), Name: fmt.Sprintf("%s (bản sao %d)", s.Unit.Name, i),
+		reqUnits = append(reqUnits, api.UnitRequest{Code: fmt.Sprintf("U%04d", i), Name: fmt.Sprintf("%s (bản sao %d)", s.Unit.Name, i),
 			Annex: s.Annex, Flags: s.Flags})
 	}
 	t := &testing.T{}
-	st, body, _ := as(uAdmin).send(t, "POST", "/api/campaigns", jsonBody(map[string]any{"year": year, "deadline": time.Now().Add(72 * time.Hour),
+	st, body, _ := as(uAdmin).Send(t, "POST", "/api/campaigns", jsonBody(map[string]any{"year": year, "deadline": time.Now().Add(72 * time.Hour),
 		"units": reqUnits, "decision": map[string]string{"number": "15/QĐ-UBND", "signer": "Trịnh Xuân Trường"}}))
 	if st != http.StatusCreated {
 		b.Fatalf("opening: %d %s", st, body)
@@ -45,7 +46,7 @@ func BenchmarkPagesAt200RPS(b *testing.B) {
 	start := time.Now()
 	for {
 		var cs workflows.CampaignStatus
-		if code, body, _ := as(uAdmin).send(t, "GET", "/api/campaigns/"+itoa(year), payload{}); code == http.StatusOK {
+		if code, body, _ := as(uAdmin).Send(t, "GET", "/api/campaigns/"+itoa(year), payload{}); code == http.StatusOK {
 			mustJSON(t, body, &cs)
 			if cs.Phase == workflows.PhaseCollecting {
 				break
@@ -61,7 +62,7 @@ func BenchmarkPagesAt200RPS(b *testing.B) {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 0}}
 	get := func(path string) (int, error) {
 		req, _ := http.NewRequest("GET", env.srv.URL+path, nil)
-		req.AddCookie(admin.cookie)
+		req.AddCookie(admin.Cookie)
 		resp, err := client.Do(req)
 		if err != nil {
 			return 0, err

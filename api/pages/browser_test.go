@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"ictindex/api"
 	"ictindex/workflows"
 )
 
@@ -61,9 +62,9 @@ func TestBrowserJourney(t *testing.T) {
 	)
 	for _, u := range []struct {
 		name string
-		role Role
+		role api.Role
 		unit string
-	}{{bSub, RoleSubmitter, unitA}, {bAppraiser, RoleAppraiser, ""}, {bAdmin, RoleAdmin, ""}, {bLeader, RoleLeader, ""}} {
+	}{{bSub, api.RoleSubmitter, unitA}, {bAppraiser, api.RoleAppraiser, ""}, {bAdmin, api.RoleAdmin, ""}, {bLeader, api.RoleLeader, ""}} {
 		if _, found := env.users.Get(u.name); !found {
 			if err := env.users.Add(u.name, u.role, u.unit, password); err != nil {
 				t.Fatal(err)
@@ -88,9 +89,9 @@ func TestBrowserJourney(t *testing.T) {
 	if typed["it_staff"] == "" || typed["steering_committee"] == "" {
 		t.Fatalf("sample %s lacks the typed figures: %v", unitA, typed)
 	}
-	as(uAdmin).must(t, http.StatusOK, "PUT", unitPath(year, unitA, "/figures"), jsonBody(map[string]any{"figures": rest}), nil)
-	as(uAdmin).must(t, http.StatusOK, "PUT", unitPath(year, unitB, "/figures"), jsonBody(map[string]any{"figures": sample(t, unitB).Figures}), nil)
-	as(uAdmin).must(t, http.StatusOK, "POST", unitPath(year, unitB, "/submit"), payload{}, nil)
+	as(uAdmin).Must(t, http.StatusOK, "PUT", unitPath(year, unitA, "/figures"), jsonBody(map[string]any{"figures": rest}), nil)
+	as(uAdmin).Must(t, http.StatusOK, "PUT", unitPath(year, unitB, "/figures"), jsonBody(map[string]any{"figures": sample(t, unitB).Figures}), nil)
+	as(uAdmin).Must(t, http.StatusOK, "POST", unitPath(year, unitB, "/submit"), payload{}, nil)
 
 	pdf := filepath.Join(t.TempDir(), "Quyết định thành lập BCĐ.pdf")
 	if err := os.WriteFile(pdf, pdfBytes(3000), 0o644); err != nil {
@@ -254,7 +255,7 @@ func TestBrowserJourney(t *testing.T) {
 	if st = unitState(t, year, unitA); st.Status != workflows.UnitAppraised || len(st.Appraisal.Corrections) != 1 || st.Appraisal.Corrections[0].By != bAppraiser {
 		t.Fatalf("after appraisal: %s %+v", st.Status, st.Appraisal.Corrections)
 	}
-	as(uAppraiser).must(t, http.StatusOK, "POST", unitPath(year, unitB, "/finish"), payload{}, nil)
+	as(uAppraiser).Must(t, http.StatusOK, "POST", unitPath(year, unitB, "/finish"), payload{}, nil)
 
 	// 5. The admin closes collection from the dashboard.
 	run("admin login", loginAs(bAdmin)...)

@@ -1,0 +1,100 @@
+// Package apitest is the test harness of the API and the pages: the real
+// stack (the embedded Temporal server in memory, a MinIO process, a
+// worker) and HTTP callers for tests that talk to a server on httptest.
+// It is imported by tests only.
+package apitest
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"ictindex/activities"
+	"ictindex/archive"
+	"ictindex/deploy/minioserver"
+	"ictindex/deploy/temporalserver"
+	"ictindex/workflows"
+)
+
+// ErrNoMinIO is returned by Start when MinIO is not installed outside CI:
+// the caller skips the tests that need the stack.
+var ErrNoMinIO = errors.New("MinIO is not installed (deploy/install-minio.sh)")
+
+// Stack is a running stack: Temporal, MinIO and a worker.
+type Stack struct {
+	Client client.Client
+	Store  *archive.Store
+	Log    *slog.Logger
+	Dir    string // a temporary folder removed by Stop
+	stops  []func()
+}
+
+// Start brings up the stack with evidence limited to maxEvidence bytes.
+func Start(maxEvidence int64) (*Stack, error) {
+	if _, err := minioserver.Binary(); err != nil && os.Getenv("CI") == "" {
+		return nil, fmt.Errorf("%w: %v", ErrNoMinIO, err)
+	}
+	dir, err := os.MkdirTemp("", "ictindex-api-test-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{Dir: dir}
+	s.stops = append(s.stops, func() { os.RemoveAll(dir) })
+	if err := s.start(maxEvidence); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stack) start(maxEvidence int64) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	user, pass := "test-"+rand.Text()[:8], rand.Text()
+	mio, err := minioserver.Start(ctx, minioserver.Config{DataDir: filepath.Join(s.Dir, "minio"), User: user, Password: pass,
+		LogPath: filepath.Join(s.Dir, "minio.log"), CertsDir: filepath.Join(s.Dir, "certs")})
+	if err != nil {
+		return fmt.Errorf("MinIO: %w", err)
+	}
+	s.stops = append(s.stops, func() { mio.Stop() })
+	s.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	ts, err := temporalserver.Start(ctx, temporalserver.Config{Logger: s.Log})
+	if err != nil {
+		return fmt.Errorf("Temporal: %w", err)
+	}
+	s.stops = append(s.stops, func() { ts.Stop() })
+	s.Client, err = ts.NewClient(client.Options{Logger: sdklog.NewStructuredLogger(s.Log)})
+	if err != nil {
+		return err
+	}
+	s.stops = append(s.stops, s.Client.Close)
+	s.Store, err = archive.Open(ctx, archive.Config{Endpoint: mio.Endpoint(), AccessKey: user, SecretKey: pass, MaxEvidenceBytes: maxEvidence})
+	if err != nil {
+		return err
+	}
+	w := worker.New(s.Client, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Archive: activities.NewArchive(s.Store), Notifier: activities.LogNotifier{Log: s.Log}})
+	if err := w.Start(); err != nil {
+		return err
+	}
+	s.stops = append(s.stops, w.Stop)
+	return nil
+}
+
+// Stop ends everything Start began, newest first.
+func (s *Stack) Stop() {
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		s.stops[i]()
+	}
+	s.stops = nil
+}

@@ -1,0 +1,22 @@
+package pages
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"ictindex/api"
+)
+
+// routes registers the logged-in pages with their access rules, one group
+// per feature file; each registration names its rule, so the role matrix
+// of the pages is these functions (the API's own is in api/server.go).
+func (w *web) routes(p *gin.RouterGroup) {
+	w.campaignRoutes(p)
+	w.unitRoutes(p.Group("/dot/:year/don-vi/:code"))
+}
+
+// campaignRoutes are the dashboard's.
+func (w *web) campaignRoutes(p *gin.RouterGroup) {
+	p.GET("/dot/:year", w.allow(api.Anyone), w.dashboard)
+	p.POST("/dot/:year/khoa-thu-thap", w.allow(api.AdminOnly), w.closeCollection)
+	p.POST("/dot/:year/ban-hanh", w.allow(api.LeaderOnly), w.publish)
+}
