@@ -20,10 +20,13 @@ const (
 // state-changing request must carry the session's CSRF token, or gets 403
 // before anything happens.
 func (s *Server) authenticate(c *gin.Context) {
-	now := time.Now()
 	if h := c.GetHeader("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
-		usr, found := s.users.ByToken(strings.TrimSpace(token))
+		usr, found, err := s.users.ByToken(c.Request.Context(), strings.TrimSpace(token))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		if !ok || !found {
 			s.fail(c, unauthorized("Mã truy cập (token) không hợp lệ"))
 			return
@@ -32,14 +35,12 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Next()
 		return
 	}
-	ck, err := c.Request.Cookie(SessionCookie)
-	if err != nil {
+	if _, err := c.Request.Cookie(SessionCookie); err != nil {
 		s.fail(c, unauthorized("Vui lòng đăng nhập"))
 		return
 	}
-	sess, ok := s.sessions.parse(ck.Value, now)
-	usr, found := s.users.Get(sess.User)
-	if !ok || !found {
+	sess, usr, ok := s.sessionOf(c.Request)
+	if !ok {
 		http.SetCookie(c.Writer, s.sessions.cookie("", time.Unix(0, 0)))
 		s.fail(c, unauthorized("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại"))
 		return
@@ -83,7 +84,7 @@ func (s *Server) allow(a access) gin.HandlerFunc {
 			s.fail(c, forbidden("Tài khoản của bạn không có quyền thực hiện thao tác này"))
 			return
 		}
-		if a.ownUnit && usr.Role == RoleSubmitter && c.Param("code") != usr.Unit {
+		if a.ownUnit && unitScoped(usr.Role) && c.Param("code") != usr.Unit {
 			s.fail(c, forbidden("Bạn chỉ được truy cập báo cáo của đơn vị mình"))
 			return
 		}
@@ -93,11 +94,13 @@ func (s *Server) allow(a access) gin.HandlerFunc {
 
 // Access rules shared by several routes.
 var (
-	anyone      = access{roles: Roles}
-	adminOnly   = access{roles: []Role{RoleAdmin}}
-	leaderOnly  = access{roles: []Role{RoleLeader}}
-	department  = access{roles: []Role{RoleAdmin, RoleAppraiser, RoleLeader}}
-	appraisers  = access{roles: []Role{RoleAppraiser, RoleAdmin}}
-	unitEditors = access{roles: []Role{RoleSubmitter, RoleAdmin}, ownUnit: true}
-	unitReaders = access{roles: []Role{RoleSubmitter, RoleAdmin, RoleAppraiser, RoleLeader}, ownUnit: true}
+	anyone        = access{roles: Roles}
+	adminOnly     = access{roles: []Role{RoleAdmin}}
+	leaderOnly    = access{roles: []Role{RoleLeader}}
+	department    = access{roles: []Role{RoleAdmin, RoleAppraiser, RoleLeader}}
+	appraisers    = access{roles: []Role{RoleAppraiser, RoleAdmin}}
+	unitEditors   = access{roles: []Role{RoleSubmitter, RoleAdmin}, ownUnit: true}
+	unitApprovers = access{roles: []Role{RoleApprover, RoleAdmin}, ownUnit: true}
+	unitSubmit    = access{roles: []Role{RoleSubmitter, RoleApprover, RoleAdmin}, ownUnit: true}
+	unitReaders   = access{roles: []Role{RoleSubmitter, RoleApprover, RoleAdmin, RoleAppraiser, RoleLeader}, ownUnit: true}
 )

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
 
+	"ictindex/api/store"
 	"ictindex/archive"
 	"ictindex/scoring"
 	"ictindex/workflows"
@@ -85,9 +86,23 @@ func toError(err error) *Error {
 	var ve *scoring.ValidationError
 	var nf *serviceerror.NotFound
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	var se *store.ValidationError
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &se):
+		fe := make([]scoring.FieldError, len(se.Errors))
+		for i, f := range se.Errors {
+			fe[i] = field(f.Field, scoring.ErrInvalid, f.Message)
+		}
+		out := unprocessable(summary(fe), fe...)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			out.Code, out.status = CodeNotFound, http.StatusNotFound
+		case errors.Is(err, store.ErrConflict):
+			out.Code, out.status = CodeConflict, http.StatusConflict
+		}
+		return out
 	case workflows.FieldErrors(err) != nil:
 		fe := workflows.FieldErrors(err)
 		return unprocessable(summary(fe), fe...)

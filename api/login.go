@@ -36,14 +36,14 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, rateLimited("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau một phút"))
 		return
 	}
-	usr, ok := s.users.Authenticate(req.Username, req.Password)
+	usr, ok := s.users.Authenticate(c.Request.Context(), req.Username, req.Password)
 	if !ok {
 		s.limiter.fail(req.Username, ip, now)
 		s.fail(c, unauthorized("Tên đăng nhập hoặc mật khẩu không đúng"))
 		return
 	}
 	s.limiter.succeed(req.Username, ip)
-	cookie, csrf := s.sessions.issue(usr.Name, now)
+	cookie, csrf := s.sessions.issue(usr, now)
 	http.SetCookie(c.Writer, cookie)
 	c.JSON(http.StatusOK, loginResponse{User: usr.Public(), CSRFToken: csrf})
 }
@@ -51,7 +51,7 @@ func (s *Server) login(c *gin.Context) {
 // logout ends the cookie session.
 func (s *Server) logout(c *gin.Context) {
 	if v, ok := c.Get(ctxSession); ok {
-		s.sessions.revoke(v.(session), time.Now())
+		s.endSession(c.Request.Context(), v.(session))
 	}
 	http.SetCookie(c.Writer, s.sessions.cookie("", time.Unix(0, 0)))
 	c.Status(http.StatusNoContent)

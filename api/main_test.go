@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/client"
-	"golang.org/x/crypto/bcrypt"
 
 	"ictindex/api/apitest"
 	"ictindex/archive"
@@ -60,19 +60,21 @@ func runTests(m *testing.M) int {
 	env.client, env.store = stack.Client, stack.Store
 	quiet := stack.Log
 
-	env.users = NewUsers()
-	env.users.SetBcryptCost(bcrypt.MinCost)
+	if env.users, err = stack.OpenUsers(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	env.tokens = map[string]string{}
 	for _, u := range []struct {
 		name string
 		role Role
 		unit string
 	}{{uAdmin, RoleAdmin, ""}, {uAppraiser, RoleAppraiser, ""}, {uSubA, RoleSubmitter, unitA}, {uSubB, RoleSubmitter, unitB}, {uLeader, RoleLeader, ""}} {
-		if err := env.users.Add(u.name, u.role, u.unit, password); err != nil {
+		if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		if env.tokens[u.name], err = env.users.NewToken(u.name); err != nil {
+		if env.tokens[u.name], err = env.users.NewToken(context.Background(), "test", u.name); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}

@@ -38,7 +38,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			described[strings.ToUpper(method)+" "+param.ReplaceAllString(path, ":$1")] = true
 		}
 	}
-	s, err := New(Config{SessionKey: []byte(rand.Text() + rand.Text())[:32]}, Deps{Temporal: fakeClient{}, Store: fakeStore, Users: NewUsers()})
+	s, err := New(Config{SessionKey: []byte(rand.Text() + rand.Text())[:32]}, Deps{Temporal: fakeClient{}, Store: fakeStore, Users: &Users{}})
 	if err != nil {
 		t.Fatal(err)
 	}

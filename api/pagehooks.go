@@ -51,19 +51,8 @@ func (s *Server) Users() *Users { return s.users }
 
 // SessionUser reads a request's session cookie and finds its user; ok is
 // false for a missing, expired, forged or ended session, or a user who is
-// gone.
-func (s *Server) SessionUser(r *http.Request) (Session, User, bool) {
-	var sess session
-	ok := false
-	if ck, err := r.Cookie(SessionCookie); err == nil {
-		sess, ok = s.sessions.parse(ck.Value, time.Now())
-	}
-	if !ok {
-		return sess, User{}, false
-	}
-	usr, found := s.users.Get(sess.User)
-	return sess, usr, found
-}
+// gone, disabled or changed since.
+func (s *Server) SessionUser(r *http.Request) (Session, User, bool) { return s.sessionOf(r) }
 
 // CSRF is a session's CSRF token.
 func (s *Server) CSRF(sess Session) string { return s.sessions.csrf(sess.ID) }
@@ -74,24 +63,24 @@ func (s *Server) CheckCSRF(sess Session, token string) bool { return s.sessions.
 // Login checks a name and password from ip under the login rate limit and
 // answers the new session's cookie; a refusal is an *Error (401 or 429)
 // with its Vietnamese message.
-func (s *Server) Login(name, password, ip string) (User, *http.Cookie, error) {
+func (s *Server) Login(ctx context.Context, name, password, ip string) (User, *http.Cookie, error) {
 	now := time.Now()
 	if s.limiter.blocked(name, ip, now) {
 		return User{}, nil, rateLimited("Đăng nhập sai quá nhiều lần; vui lòng thử lại sau một phút")
 	}
-	usr, ok := s.users.Authenticate(name, password)
+	usr, ok := s.users.Authenticate(ctx, name, password)
 	if !ok {
 		s.limiter.fail(name, ip, now)
 		return User{}, nil, unauthorized("Tên đăng nhập hoặc mật khẩu không đúng")
 	}
 	s.limiter.succeed(name, ip)
-	cookie, _ := s.sessions.issue(usr.Name, now)
+	cookie, _ := s.sessions.issue(usr, now)
 	return usr, cookie, nil
 }
 
 // EndSession logs a session out and answers the cookie that clears it.
-func (s *Server) EndSession(sess Session) *http.Cookie {
-	s.sessions.revoke(sess, time.Now())
+func (s *Server) EndSession(ctx context.Context, sess Session) *http.Cookie {
+	s.endSession(ctx, sess)
 	return s.sessions.cookie("", time.Unix(0, 0))
 }
 
@@ -156,13 +145,15 @@ type Access = access
 
 // Access rules, as the API's routes use them.
 var (
-	Anyone      = anyone
-	AdminOnly   = adminOnly
-	LeaderOnly  = leaderOnly
-	Department  = department
-	Appraisers  = appraisers
-	UnitEditors = unitEditors
-	UnitReaders = unitReaders
+	Anyone        = anyone
+	AdminOnly     = adminOnly
+	LeaderOnly    = leaderOnly
+	Department    = department
+	Appraisers    = appraisers
+	UnitEditors   = unitEditors
+	UnitApprovers = unitApprovers
+	UnitSubmit    = unitSubmit
+	UnitReaders   = unitReaders
 )
 
 // Permits says whether a user may use a route under rule a, for the unit
@@ -172,7 +163,7 @@ func Permits(a Access, usr User, code string) (bool, string) {
 	if !roleIn(a, usr.Role) {
 		return false, "Tài khoản của bạn không có quyền xem hoặc thực hiện thao tác này"
 	}
-	if a.ownUnit && usr.Role == RoleSubmitter && code != usr.Unit {
+	if a.ownUnit && unitScoped(usr.Role) && code != usr.Unit {
 		return false, "Bạn chỉ được truy cập báo cáo của đơn vị mình"
 	}
 	return true, ""
@@ -192,6 +183,13 @@ const UserKey = ctxUser
 
 // SessionKey is the gin context key of the caller's Session.
 const SessionKey = ctxSession
+
+// IssueSession answers a new session cookie for a user (after a password
+// change, which ends the user's other sessions).
+func (s *Server) IssueSession(usr User) *http.Cookie {
+	cookie, _ := s.sessions.issue(usr, time.Now())
+	return cookie
+}
 
 // UserOf is the authenticated caller.
 func UserOf(c *gin.Context) User { return userOf(c) }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -22,22 +21,21 @@ const CSRFHeader = "X-CSRF-Token"
 type session struct {
 	User    string `json:"u"`
 	ID      string `json:"id"`
-	Expires int64  `json:"exp"` // Unix seconds
+	Expires int64  `json:"exp"`          // Unix seconds
+	Epoch   int64  `json:"ep,omitempty"` // the user's epoch at login: a later change ends the session
 }
 
 // sessions signs and checks session cookies with an HMAC key. Sessions are
-// stateless except for logouts, remembered until the session would expire.
+// stateless; logouts and the user's epoch are checked against the store
+// (lookupUser), so every replica agrees.
 type sessions struct {
 	key    []byte
 	ttl    time.Duration
 	secure bool
-
-	mu      sync.Mutex
-	revoked map[string]time.Time // session ID → expiry
 }
 
 func newSessions(key []byte, ttl time.Duration, secure bool) *sessions {
-	return &sessions{key: key, ttl: ttl, secure: secure, revoked: map[string]time.Time{}}
+	return &sessions{key: key, ttl: ttl, secure: secure}
 }
 
 func (s *sessions) mac(parts ...string) []byte {
@@ -49,8 +47,8 @@ func (s *sessions) mac(parts ...string) []byte {
 var b64 = base64.RawURLEncoding
 
 // issue makes a cookie for a user and returns it with the CSRF token.
-func (s *sessions) issue(user string, now time.Time) (*http.Cookie, string) {
-	sess := session{User: user, ID: rand.Text(), Expires: now.Add(s.ttl).Unix()}
+func (s *sessions) issue(usr User, now time.Time) (*http.Cookie, string) {
+	sess := session{User: usr.Name, ID: rand.Text(), Expires: now.Add(s.ttl).Unix(), Epoch: usr.Epoch}
 	payload, _ := json.Marshal(sess)
 	p := b64.EncodeToString(payload)
 	value := p + "." + b64.EncodeToString(s.mac("session", p))
@@ -78,7 +76,7 @@ func (s *sessions) checkCSRF(sess session, token string) bool {
 	return token != "" && hmac.Equal([]byte(token), []byte(s.csrf(sess.ID)))
 }
 
-// parse verifies a cookie value: signature, expiry, not logged out.
+// parse verifies a cookie value: signature and expiry.
 func (s *sessions) parse(value string, now time.Time) (session, bool) {
 	p, sig, ok := strings.Cut(value, ".")
 	if !ok {
@@ -96,20 +94,5 @@ func (s *sessions) parse(value string, now time.Time) (session, bool) {
 	if json.Unmarshal(payload, &sess) != nil || now.Unix() >= sess.Expires || sess.ID == "" {
 		return session{}, false
 	}
-	s.mu.Lock()
-	_, gone := s.revoked[sess.ID]
-	s.mu.Unlock()
-	return sess, !gone
-}
-
-// revoke ends a session before its expiry.
-func (s *sessions) revoke(sess session, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, exp := range s.revoked {
-		if now.After(exp) {
-			delete(s.revoked, id)
-		}
-	}
-	s.revoked[sess.ID] = time.Unix(sess.Expires, 0)
+	return sess, true
 }

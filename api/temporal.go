@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -59,6 +60,9 @@ func (s *Server) query(ctx context.Context, workflowID string, result any) error
 	}
 	return v.Get(result)
 }
+
+// unitCodePattern is what a unit code may hold (as the registry's).
+var unitCodePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 // yearParam reads the :year path parameter.
 func yearParam(c *gin.Context) (int, error) {

@@ -18,10 +18,14 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"ictindex/activities"
+	"ictindex/api/store"
 	"ictindex/archive"
 	"ictindex/deploy/minioserver"
 	"ictindex/deploy/temporalserver"
+	"ictindex/templates"
 	"ictindex/workflows"
 )
 
@@ -97,4 +101,21 @@ func (s *Stack) Stop() {
 		s.stops[i]()
 	}
 	s.stops = nil
+}
+
+// OpenUsers opens a user store (SQLite) in the stack's folder, with fast
+// password hashes and the sample province's units in its registry.
+func (s *Stack) OpenUsers() (*store.Store, error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(s.Dir, "users.db"), store.Options{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() { st.Close() })
+	for _, u := range templates.SampleProvince().Units {
+		if err := st.PutUnit(ctx, store.BySystem, store.Unit{Code: u.Unit.Code, Name: u.Unit.Name, Annex: u.Annex, Flags: u.Flags, Active: true}); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }

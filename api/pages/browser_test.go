@@ -65,8 +65,8 @@ func TestBrowserJourney(t *testing.T) {
 		role api.Role
 		unit string
 	}{{bSub, api.RoleSubmitter, unitA}, {bAppraiser, api.RoleAppraiser, ""}, {bAdmin, api.RoleAdmin, ""}, {bLeader, api.RoleLeader, ""}} {
-		if _, found := env.users.Get(u.name); !found {
-			if err := env.users.Add(u.name, u.role, u.unit, password); err != nil {
+		if _, found, _ := env.users.Get(context.Background(), u.name); !found {
+			if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
 				t.Fatal(err)
 			}
 		}

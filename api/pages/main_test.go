@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -10,8 +11,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"ictindex/api"
 	"ictindex/api/apitest"
@@ -56,19 +55,21 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer stack.Stop()
-	env.users = api.NewUsers()
-	env.users.SetBcryptCost(bcrypt.MinCost)
+	if env.users, err = stack.OpenUsers(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	env.tokens = map[string]string{}
 	for _, u := range []struct {
 		name string
 		role api.Role
 		unit string
 	}{{uAdmin, api.RoleAdmin, ""}, {uAppraiser, api.RoleAppraiser, ""}, {uSubA, api.RoleSubmitter, unitA}, {uSubB, api.RoleSubmitter, unitB}, {uLeader, api.RoleLeader, ""}} {
-		if err := env.users.Add(u.name, u.role, u.unit, password); err != nil {
+		if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		if env.tokens[u.name], err = env.users.NewToken(u.name); err != nil {
+		if env.tokens[u.name], err = env.users.NewToken(context.Background(), "test", u.name); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}

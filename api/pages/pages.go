@@ -236,7 +236,7 @@ func (w *web) loginSubmit(c *gin.Context) {
 		w.render(c, http.StatusBadRequest, "login", d)
 		return
 	}
-	_, cookie, err := w.s.Login(name, pass, c.ClientIP())
+	_, cookie, err := w.s.Login(c.Request.Context(), name, pass, c.ClientIP())
 	if err != nil {
 		status, msg, _ := w.s.ErrorOf(err)
 		d.Error = msg
@@ -261,7 +261,7 @@ func safeNext(p string) string {
 
 func (w *web) logout(c *gin.Context) {
 	if v, ok := c.Get(api.SessionKey); ok {
-		http.SetCookie(c.Writer, w.s.EndSession(v.(api.Session)))
+		http.SetCookie(c.Writer, w.s.EndSession(c.Request.Context(), v.(api.Session)))
 	}
 	c.Redirect(http.StatusSeeOther, "/dang-nhap?tb=da-dang-xuat")
 }

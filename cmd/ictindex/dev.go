@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -55,8 +56,12 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	users := api.NewUsers()
-	logins, err := api.SeedDemoUsers(users)
+	users, err := openUsers(ctx, databaseURL(filepath.Join(*data, "ictindex.db")), "", log)
+	if err != nil {
+		return err
+	}
+	defer users.Close()
+	logins, err := api.SeedDemo(ctx, users)
 	if err != nil {
 		return err
 	}
@@ -75,7 +80,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(e.stdout, "  %-12s %s\n", n, logins[n])
+		fmt.Fprintf(e.stdout, "  %-13s %s\n", n, logins[n])
 	}
 	fmt.Fprintln(e.stdout, "Nhấn Ctrl+C để dừng.")
 	return serveHTTP(ctx, *addr, srv.Handler(), log)

@@ -34,7 +34,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe")
-	usersFile := fs.String("users", "users.json", "tệp người dùng (tạo bằng ictindex user add)")
+	usersFile := fs.String("users", "", "tệp người dùng JSON của phiên bản cũ: nhập vào cơ sở dữ liệu một lần")
 	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
 		if err == nil {
 			err = fmt.Errorf("đối số thừa: %v", pos)
@@ -46,17 +46,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	users, err := api.LoadUsers(*usersFile)
+	dsn := databaseURL("ictindex.db")
+	users, err := openUsers(ctx, dsn, *usersFile, log)
 	if err != nil {
-		return badInput(err)
+		return err
 	}
+	defer users.Close()
 	tAddr := envOr("ICTINDEX_TEMPORAL_ADDRESS", "127.0.0.1:7233")
 	ns := envOr("ICTINDEX_TEMPORAL_NAMESPACE", "default")
 	scfg, err := archive.ConfigFromEnv()
 	if err != nil {
 		return badInput(err)
 	}
-	log.Info("server starting", "addr", *addr, "users", *usersFile, "temporal", tAddr, "namespace", ns, "s3", scfg.Endpoint,
+	log.Info("server starting", "addr", *addr, "database", maskDSN(dsn), "temporal", tAddr, "namespace", ns, "s3", scfg.Endpoint,
 		"cookie_secure", cfg.CookieSecure, "session_key", "***")
 	store, err := archive.Open(ctx, scfg)
 	if err != nil {
