@@ -141,7 +141,7 @@ func (w *web) dashboard(c *gin.Context) {
 		return
 	}
 	usr := api.UserOf(c)
-	if usr.Role == api.RoleSubmitter {
+	if usr.Role.UnitScoped() {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s", year, usr.Unit))
 		return
 	}
@@ -163,7 +163,7 @@ func (w *web) dashboard(c *gin.Context) {
 	}
 	d.CanClose = usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting
 	d.CanPublish = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseDrafted
-	d.CanDownload = usr.Role != api.RoleSubmitter
+	d.CanDownload = !usr.Role.UnitScoped()
 	w.render(c, http.StatusOK, "dashboard", d)
 }
 

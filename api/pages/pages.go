@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ictindex/api"
+	"ictindex/api/store"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -198,7 +200,7 @@ func (w *web) home(c *gin.Context) {
 		return
 	}
 	year := w.latestYear(c)
-	if usr.Role == api.RoleSubmitter {
+	if usr.Role.UnitScoped() {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s", year, url.PathEscape(usr.Unit)))
 		return
 	}
@@ -354,15 +356,13 @@ func countdown(deadline time.Time) string {
 	return "còn " + s
 }
 
-var roleLabels = map[api.Role]string{api.RoleAdmin: "quản trị", api.RoleAppraiser: "thẩm định", api.RoleSubmitter: "cán bộ đơn vị", api.RoleLeader: "lãnh đạo"}
-
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"statusLabel": unitStatusLabel,
 		"phaseLabel":  phaseLabel,
 		"time":        fmtTime,
 		"countdown":   countdown,
-		"roleLabel":   func(r api.Role) string { return roleLabels[r] },
+		"roleLabel":   func(r api.Role) string { return strings.ToLower(store.RoleLabel(r)) },
 		"fixed":       func(f scoring.Fixed) string { return f.String() },
 		"unixMilli":   func(t time.Time) int64 { return t.UnixMilli() },
 		"itoa":        strconv.Itoa,
@@ -381,8 +381,17 @@ func parsePages() map[string]*template.Template {
 	}
 	layout := template.Must(template.New("").Funcs(funcs).ParseFS(webFiles, "web/templates/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, p := range []string{"login", "error", "dashboard", "unit"} {
-		pages[p] = template.Must(template.Must(layout.Clone()).ParseFS(webFiles, "web/templates/"+p+".html"))
+	names, _ := fs.Glob(webFiles, "web/templates/*.html")
+	for _, n := range names {
+		p := strings.TrimSuffix(path.Base(n), ".html")
+		if p == "layout" || strings.HasPrefix(p, "_") {
+			continue // the layout, and partials (_*.html) every page gets
+		}
+		t := template.Must(layout.Clone())
+		if parts, _ := fs.Glob(webFiles, "web/templates/_*.html"); len(parts) > 0 {
+			t = template.Must(t.ParseFS(webFiles, "web/templates/_*.html"))
+		}
+		pages[p] = template.Must(t.ParseFS(webFiles, n))
 	}
 	return pages
 }

@@ -11,6 +11,9 @@ import (
 // of the pages is these functions (the API's own is in api/server.go).
 func (w *web) routes(p *gin.RouterGroup) {
 	w.campaignRoutes(p)
+	w.consoleRoutes(p)
+	w.adminRoutes(p)
+	w.queueRoutes(p)
 	w.unitRoutes(p.Group("/dot/:year/don-vi/:code"))
 }
 
