@@ -24,12 +24,13 @@ type matrixRoute struct {
 }
 
 var (
-	everyone   = []string{uAdmin, uAppraiser, uSubA, uSubB, uLeader}
+	everyone   = []string{uAdmin, uAppraiser, uSubA, uSubB, uApprA, uLeader}
 	deptOnly   = []string{uAdmin, uAppraiser, uLeader}
 	apprAdmin  = []string{uAppraiser, uAdmin}
 	unitWrite  = []string{uAdmin, uSubA, uSubB}
-	unitRead   = []string{uAdmin, uAppraiser, uLeader, uSubA, uSubB}
-	submitters = map[string]string{uSubA: unitA, uSubB: unitB}
+	unitRead   = []string{uAdmin, uAppraiser, uLeader, uSubA, uSubB, uApprA}
+	unitSend   = []string{uAdmin, uSubB, uApprA} // unit A has an approver: its preparer hands over instead
+	submitters = map[string]string{uSubA: unitA, uSubB: unitB, uApprA: unitA}
 )
 
 // matrix lists every authenticated route. Bodies are valid, so that a
@@ -61,7 +62,12 @@ func matrix(year int) []matrixRoute {
 			return fileBody("I.1", "kiem-chung.pdf", pdfBytes(500))
 		}},
 		{"GET", "/api/campaigns/{year}/units/{code}/evidence/0", unitRead, true, none},
-		{"POST", "/api/campaigns/{year}/units/{code}/submit", unitWrite, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/hand-over", unitWrite, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/return", []string{uAdmin, uApprA}, true, js(map[string]any{"note": "Sửa lại"})},
+		{"POST", "/api/campaigns/{year}/units/{code}/submit", unitSend, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/withdraw", unitSend, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/submit", unitSend, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/take", apprAdmin, false, none},
 		{"POST", "/api/campaigns/{year}/units/{code}/extend", []string{uAdmin}, false, js(map[string]any{"deadline": later, "reason": "Sự cố mạng"})},
 		{"POST", "/api/campaigns/{year}/units/{code}/revision", apprAdmin, false, js(map[string]any{"deadline": later, "reason": "Bổ sung"})},
 		{"POST", "/api/campaigns/{year}/units/{code}/corrections", apprAdmin, false, js(map[string]any{"figure": "steering_committee", "value": false, "reason": "Sai"})},
@@ -102,7 +108,7 @@ func TestAccessMatrix(t *testing.T) {
 	for _, code := range []string{unitA, unitB} {
 		as(uAdmin).Must(t, http.StatusCreated, "POST", unitPath(year, code, "/evidence"), fileBody("I.1", "co-san.pdf", pdfBytes(300)), nil)
 	}
-	callers := []caller{as(uAdmin), as(uAppraiser), as(uSubA), as(uSubB), as(uLeader), anonymous, badToken}
+	callers := []caller{as(uAdmin), as(uAppraiser), as(uSubA), as(uSubB), as(uApprA), as(uLeader), anonymous, badToken}
 	type call struct {
 		r     matrixRoute
 		who   caller

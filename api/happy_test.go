@@ -34,6 +34,14 @@ func TestHappyPath(t *testing.T) {
 				t.Fatalf("evidence after upload: %+v", st.Evidence)
 			}
 		}
+		if code == unitA { // unit A has an approver: the preparer hands over, the approver submits
+			subA.Must(t, http.StatusForbidden, "POST", unitPath(year, code, "/submit"), payload{}, nil)
+			subA.Must(t, http.StatusOK, "POST", unitPath(year, code, "/hand-over"), jsonBody(map[string]string{"note": "Kính trình"}), &st)
+			if st.Status != workflows.UnitAwaitingApproval {
+				t.Fatalf("after hand-over: %s", st.Status)
+			}
+			who = as(uApprA)
+		}
 		who.Must(t, http.StatusOK, "POST", unitPath(year, code, "/submit"), payload{}, &st)
 		if st.Status != workflows.UnitSubmitted || st.History[len(st.History)-1].By != who.Name {
 			t.Fatalf("%s after submit: %s by %s", code, st.Status, st.History[len(st.History)-1].By)

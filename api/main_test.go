@@ -36,6 +36,7 @@ const (
 	uAppraiser = "appraiser"
 	uSubA      = "sub-a"
 	uSubB      = "sub-b"
+	uApprA     = "appr-a" // unit A's approver
 	uLeader    = "leader"
 	password   = "mat-khau-thu-nghiem"
 	unitA      = "SNV"
@@ -69,7 +70,7 @@ func runTests(m *testing.M) int {
 		name string
 		role Role
 		unit string
-	}{{uAdmin, RoleAdmin, ""}, {uAppraiser, RoleAppraiser, ""}, {uSubA, RoleSubmitter, unitA}, {uSubB, RoleSubmitter, unitB}, {uLeader, RoleLeader, ""}} {
+	}{{uAdmin, RoleAdmin, ""}, {uAppraiser, RoleAppraiser, ""}, {uSubA, RoleSubmitter, unitA}, {uSubB, RoleSubmitter, unitB}, {uApprA, RoleApprover, unitA}, {uLeader, RoleLeader, ""}} {
 		if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

@@ -23,6 +23,11 @@ const (
 	UpdateFlagFreeEmail   = "flag-free-email"
 	UpdateFinishAppraisal = "finish-appraisal"
 	UpdateExtendDeadline  = "extend-deadline"
+	// Inside the unit, and the appraiser's taking of a report.
+	UpdateHandOver         = "hand-over"
+	UpdateReturnToPreparer = "return-to-preparer"
+	UpdateWithdraw         = "withdraw"
+	UpdateTake             = "take-for-appraisal"
 )
 
 // Update names of the Campaign workflow: the department's and the
@@ -41,6 +46,7 @@ const (
 // Unit statuses.
 const (
 	UnitDraft             = "draft"              // filling in, not yet submitted
+	UnitAwaitingApproval  = "awaiting_approval"  // handed by the preparer to the unit's approver
 	UnitSubmitted         = "submitted"          // accepted, waiting for the appraiser
 	UnitUnderAppraisal    = "under_appraisal"    // the appraiser has started
 	UnitRevisionRequested = "revision_requested" // sent back to the unit with a deadline

@@ -76,6 +76,12 @@ type UnitState struct {
 	// Settings are the campaign's (deadline, cut-off, holidays, working
 	// days), so the live self score is computed as the submitted one is.
 	Settings *scoring.Settings `json:"settings,omitempty"`
+	// ReturnNote is the unit approver's note when they returned the
+	// report to the preparer.
+	ReturnNote string `json:"return_note,omitempty"`
+	// Appraiser holds the report since TakenAt.
+	Appraiser string     `json:"appraiser,omitempty"`
+	TakenAt   *time.Time `json:"taken_at,omitempty"`
 }
 
 // UnitResult is what a unit workflow returns to its campaign.

@@ -37,7 +37,7 @@ func Unit(ctx workflow.Context, in UnitInput) (UnitResult, error) {
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		closed.Receive(ctx, nil)
 		u.closed = true
-		if u.state.Status == UnitDraft {
+		if u.state.Status == UnitDraft || u.state.Status == UnitAwaitingApproval && u.origin() == UnitDraft {
 			u.state.Status = UnitNotSubmitted
 			u.log(ctx, "hệ thống", "khóa thu thập", "đơn vị không gửi báo cáo")
 		}
@@ -67,6 +67,9 @@ type unit struct {
 	sent   []bool // reminders sent, per RemindBefore
 	gen    int    // bumped when the deadline moves
 	revGen int    // bumped on each revision request
+
+	handedFrom string // the status a report awaiting approval came from
+	reminding  bool   // the reminder loop runs
 }
 
 func (u *unit) log(ctx workflow.Context, by, action, detail string) {
@@ -112,6 +115,8 @@ func (u *unit) score(ctx workflow.Context) (*activities.ScoreResult, error) {
 // remind sends the reminders before the deadline to a unit that has not
 // submitted, starting over when the deadline moves.
 func (u *unit) remind(ctx workflow.Context) {
+	u.reminding = true
+	defer func() { u.reminding = false }()
 	for {
 		now := workflow.Now(ctx)
 		next, idx := time.Time{}, -1

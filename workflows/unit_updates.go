@@ -29,6 +29,10 @@ func (u *unit) register(ctx workflow.Context) error {
 		{UpdateFlagQuality, u.flagQuality, u.validateFlagQuality},
 		{UpdateFlagFreeEmail, u.flagFreeEmail, u.validateFlagFreeEmail},
 		{UpdateFinishAppraisal, u.finishAppraisal, u.validateFinishAppraisal},
+		{UpdateHandOver, u.handOver, u.validateHandOver},
+		{UpdateReturnToPreparer, u.returnToPreparer, u.validateReturnToPreparer},
+		{UpdateWithdraw, u.withdraw, u.validateWithdraw},
+		{UpdateTake, u.take, u.validateTake},
 	}
 	for _, up := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, up.name, up.handler, workflow.UpdateHandlerOptions{Validator: up.validator}); err != nil {
@@ -145,19 +149,22 @@ func (u *unit) validateSubmit(ctx workflow.Context, a ActorArgs) error {
 	if err := needBy(a.By); err != nil {
 		return err
 	}
-	if err := u.editable(); err != nil {
+	if u.state.Status == UnitAwaitingApproval {
+		if u.closed && u.origin() == UnitDraft {
+			return wrongState("đã khóa thu thập báo cáo", "collection is closed")
+		}
+	} else if err := u.editable(); err != nil {
 		return err
 	}
-	sub := u.submission()
-	sub.Appraisal = nil
-	if _, err := u.set.Score(&sub, &u.in.Settings); err != nil {
-		return refuseErr(err)
-	}
-	return nil
+	return u.complete()
 }
 
 func (u *unit) submit(ctx workflow.Context, a ActorArgs) (UnitState, error) {
 	now := workflow.Now(ctx)
+	if u.state.Status == UnitAwaitingApproval {
+		u.state.Status = u.origin()
+	}
+	u.state.ReturnNote = ""
 	if u.state.Status == UnitDraft {
 		u.state.SubmittedAt = &now // R7: the time the system accepted it
 		u.state.LateDays = scoring.LateDays(now, u.state.Deadline)
@@ -282,6 +289,7 @@ func (u *unit) correctFigure(ctx workflow.Context, a CorrectionArgs) (UnitState,
 	if !replaced {
 		u.state.Appraisal.Corrections = append(u.state.Appraisal.Corrections, c)
 	}
+	u.hold(ctx, a.By)
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "điều chỉnh số liệu", fmt.Sprintf("%s = %v — %s", a.Figure, a.Value, a.Reason))
 	return u.view(), nil
@@ -314,6 +322,7 @@ func (u *unit) validateFlagQuality(ctx workflow.Context, a QualityFlagArgs) erro
 
 func (u *unit) flagQuality(ctx workflow.Context, a QualityFlagArgs) (UnitState, error) {
 	u.state.Appraisal.QualityFlags = append(u.state.Appraisal.QualityFlags, scoring.QualityFlag{Criterion: a.Criterion, Reason: a.Reason})
+	u.hold(ctx, a.By)
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "đánh dấu số liệu không đảm bảo chất lượng", a.Criterion+" — "+a.Reason)
 	return u.view(), nil
@@ -339,6 +348,7 @@ func (u *unit) validateFlagFreeEmail(ctx workflow.Context, a FreeEmailArgs) erro
 
 func (u *unit) flagFreeEmail(ctx workflow.Context, a FreeEmailArgs) (UnitState, error) {
 	u.state.Appraisal.FreeEmail = a.Reason
+	u.hold(ctx, a.By)
 	u.state.Status = UnitUnderAppraisal
 	u.log(ctx, a.By, "ghi nhận dùng thư điện tử miễn phí", a.Reason)
 	return u.view(), nil
@@ -376,6 +386,8 @@ func statusLabel(s string) string {
 	switch s {
 	case UnitDraft:
 		return "đang nhập"
+	case UnitAwaitingApproval:
+		return "chờ lãnh đạo đơn vị duyệt"
 	case UnitSubmitted:
 		return "đã gửi"
 	case UnitUnderAppraisal:
