@@ -64,8 +64,7 @@ type yearState struct {
 	sweepTook  time.Duration
 	sweptAt    time.Time // end of the last sweep or fill: the units' age
 
-	view        any    // the pages' view built for a version (see View)
-	viewVersion uint64 // the version view was built at
+	views map[string]builtView // the pages' views, by name (see ViewAs)
 
 	complete  bool   // every running unit had a state at version checked
 	checkedAt uint64 // the version complete was found at
@@ -354,15 +353,26 @@ func (c *stateCache) sweep(y int, st workflows.CampaignStatus, fill bool) {
 	c.mu.Unlock()
 }
 
+// builtView is a page's view and the version it was built at.
+type builtView struct {
+	val     any
+	version uint64
+}
+
 // ViewBuilder builds a page's view of a campaign for one version of its
 // entries; unit answers a unit's cached state (ok false when never read).
 type ViewBuilder func(version uint64, st workflows.CampaignStatus, unit func(code string) (workflows.UnitState, bool)) (any, error)
 
-// View answers a campaign's view as build makes it, built once per version
-// of the campaign's entries and shared by every request until the next
-// change, and when its units were last read. Every running unit has a
-// state before build runs.
+// View is ViewAs for the dashboard.
 func (s *Server) View(ctx context.Context, year int, build ViewBuilder) (any, time.Time, error) {
+	return s.ViewAs(ctx, year, "dashboard", build)
+}
+
+// ViewAs answers a campaign's view named name as build makes it, built
+// once per version of the campaign's entries and shared by every request
+// until the next change, and when its units were last read. Every running
+// unit has a state before build runs.
+func (s *Server) ViewAs(ctx context.Context, year int, name string, build ViewBuilder) (any, time.Time, error) {
 	c := s.cache
 	cst, err := c.campaign(ctx, year)
 	if err != nil {
@@ -373,10 +383,10 @@ func (s *Server) View(ctx context.Context, year int, build ViewBuilder) (any, ti
 	}
 	c.mu.Lock()
 	ys := c.year(year)
-	v, at := ys.view, ys.sweptAt
-	if v != nil && ys.viewVersion == ys.version {
+	v, at := ys.views[name], ys.sweptAt
+	if v.val != nil && v.version == ys.version {
 		c.mu.Unlock()
-		return v, at, nil
+		return v.val, at, nil
 	}
 	version := ys.version
 	if ys.camp.ok {
@@ -389,14 +399,17 @@ func (s *Server) View(ctx context.Context, year int, build ViewBuilder) (any, ti
 		}
 	}
 	c.mu.Unlock()
-	r, err, _ := c.sf.Do("view"+strconv.Itoa(year)+"/"+strconv.FormatUint(version, 10), func() (any, error) {
+	r, err, _ := c.sf.Do(name+strconv.Itoa(year)+"/"+strconv.FormatUint(version, 10), func() (any, error) {
 		v, err := build(version, cst, func(code string) (workflows.UnitState, bool) { u, ok := units[code]; return u, ok })
 		if err != nil {
 			return nil, err
 		}
 		c.mu.Lock()
-		if ys.view == nil || ys.viewVersion < version {
-			ys.view, ys.viewVersion = v, version
+		if old := ys.views[name]; old.val == nil || old.version < version {
+			if ys.views == nil {
+				ys.views = map[string]builtView{}
+			}
+			ys.views[name] = builtView{v, version}
 		}
 		c.mu.Unlock()
 		return v, nil

@@ -21,3 +21,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 "$(dirname "$0")/install-minio.sh"
+
+# axe-core (the browser tests' accessibility checks), from npm into the
+# user's cache.
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/ictindex/axe"
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is needed for axe-core" >&2; exit 1; }
+  mkdir -p "$axe_dir"
+  npm install --silent --no-audit --no-fund --prefix "$axe_dir" axe-core@4.14.1 >/dev/null
+fi

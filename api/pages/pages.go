@@ -59,6 +59,8 @@ func Mount(s *api.Server) {
 	e.GET("/", w.home)
 	e.GET("/dang-nhap", w.loginPage)
 	e.POST("/dang-nhap", w.loginSubmit)
+	e.GET("/tai-khoan/dat-mat-khau", w.resetPage) // a one-time code from the admin: no login
+	e.POST("/tai-khoan/dat-mat-khau", w.resetSubmit)
 
 	p := e.Group("", w.auth)
 	p.POST("/dang-xuat", w.logout)
@@ -115,7 +117,7 @@ func (w *web) auth(c *gin.Context) {
 	}
 	if api.StateChanging(c.Request.Method) {
 		token := c.GetHeader(api.CSRFHeader)
-		if token == "" && strings.HasPrefix(c.ContentType(), "application/x-www-form-urlencoded") {
+		if token == "" && limitForm(c) { // urlencoded or (bounded) multipart form
 			token = c.PostForm(csrfField)
 		}
 		if !w.s.CheckCSRF(sess, token) {
