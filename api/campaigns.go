@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 
 	"ictindex/activities"
 	"ictindex/scoring"
@@ -131,21 +129,12 @@ func (s *Server) openCampaign(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in, err := req.campaignInput(time.Now())
+	resp, err := s.OpenCampaign(c.Request.Context(), req, time.Now())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	run, err := s.temporal.ExecuteWorkflow(c.Request.Context(), client.StartWorkflowOptions{
-		ID: workflows.CampaignWorkflowID(in.Year), TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.CampaignWorkflowName, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, OpenCampaignResponse{Year: in.Year, WorkflowID: run.GetID(), RunID: run.GetRunID(), Units: len(in.Units)})
+	c.JSON(http.StatusCreated, resp)
 }
 
 // campaignStatus answers the campaign's status; a submitter sees only

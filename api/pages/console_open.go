@@ -1,0 +1,480 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"ictindex/api"
+	"ictindex/api/store"
+	"ictindex/scoring"
+	"ictindex/templates"
+	"ictindex/workflows"
+)
+
+// Opening a campaign: a form (year, criteria sets, deadline, cut-off,
+// holidays, reminders, decision, units from the registry), a preview of
+// what the campaign will use — the working days come from scoring's own
+// Resolve through the API's validation, the very settings the workflow is
+// started with — and the start. Nothing starts before the confirmation,
+// and nothing on a refusal.
+
+// Form field names.
+const (
+	fYear     = "nam"
+	fSetPrefx = "bo-" // + annex
+	fDeadDate = "han-ngay"
+	fDeadTime = "han-gio"
+	fCutOff   = "chot"
+	fHolidays = "nghi"
+	fRemind   = "nhac"
+	fDecNo    = "qd-so"
+	fDecSign  = "qd-ky"
+	fDecDate  = "qd-ngay"
+	fUnits    = "don-vi"
+	fStep     = "buoc"
+)
+
+// defaultSigner prefills the decision's signer.
+const defaultSigner = "Chủ tịch UBND tỉnh"
+
+// defaultRemind is the reminder days before the deadline (the workflow's
+// own default, workflows.CampaignInput.RemindBefore).
+var defaultRemind = []int{3, 1}
+
+// criteriaSet is one criteria set the form offers for an annex.
+type criteriaSet struct {
+	File, Decision, DecisionDate, Title string
+	Criteria                            int
+	Max                                 scoring.Fixed
+}
+
+// criteriaSets lists the embedded sets of an annex (today the 3299 sets).
+func criteriaSets(annex string) []criteriaSet {
+	var out []criteriaSet
+	for _, name := range templates.Available() {
+		if !strings.HasSuffix(name, "-"+annex+".yaml") {
+			continue
+		}
+		set, err := templates.LoadFile(name)
+		if err != nil || set.Annex != annex {
+			continue
+		}
+		cs := criteriaSet{File: name, Decision: set.Decision, DecisionDate: set.DecisionDate, Title: set.Title, Criteria: len(set.Criteria())}
+		for _, cr := range set.Criteria() {
+			cs.Max += cr.Max
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+// openAnnex is an annex's part of the form.
+type openAnnex struct {
+	Annex, Label string
+	Sets         []criteriaSet
+	Set          string // the chosen file
+	Units        []openUnit
+	Checked      int
+}
+
+type openUnit struct {
+	store.Unit
+	Checked bool
+}
+
+// openValues are the typed values, kept on a refusal.
+type openValues struct {
+	Year, DeadDate, DeadTime, CutOff, Holidays, Remind, DecNo, DecSign, DecDate string
+	HolidaysOne                                                                 string // Holidays on one line, for a hidden field
+	Sets                                                                        map[string]string
+	Units                                                                       map[string]bool
+}
+
+// openPreview is what the confirmation shows.
+type openPreview struct {
+	Year        int
+	Deadline    time.Time
+	CutOff      scoring.Date
+	Holidays    []scoring.Date
+	CutOffText  string
+	HolidayText []string
+	WorkingDays int
+	Remind      []int
+	Annexes     []openAnnexPreview
+	Units       int
+	Decision    string
+}
+
+type openAnnexPreview struct {
+	Annex, Label string
+	Set          criteriaSet
+	Units        []store.Unit
+}
+
+type openData struct {
+	base
+	V        openValues
+	Annexes  []openAnnex
+	Fixed    []string // the solar holidays of the year
+	Errors   map[string]string
+	Summary  []fieldMsg
+	Preview  *openPreview
+	Inactive int
+}
+
+type fieldMsg struct{ Field, Label, Message string }
+
+var openLabels = map[string]string{
+	fYear: "Năm báo cáo", fDeadDate: "Ngày hạn nộp", fDeadTime: "Giờ hạn nộp", fCutOff: "Ngày chốt số liệu",
+	fHolidays: "Ngày nghỉ lễ", fRemind: "Nhắc hạn", fDecNo: "Số quyết định", fDecSign: "Người ký", fDecDate: "Ngày quyết định",
+	fUnits: "Đơn vị tham gia", fSetPrefx + scoring.AnnexPL01: "Bộ tiêu chí PL01", fSetPrefx + scoring.AnnexPL02: "Bộ tiêu chí PL02",
+}
+
+func annexLabel(a string) string {
+	if a == scoring.AnnexPL01 {
+		return "Sở, ban, ngành (PL01)"
+	}
+	return "UBND cấp huyện (PL02)"
+}
+
+// openForm shows the form with its defaults.
+func (w *web) openForm(c *gin.Context) {
+	ctx := c.Request.Context()
+	units, err := w.s.Users().ListUnits(ctx)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	year := w.nextFreeYear(ctx)
+	v := openValues{Year: strconv.Itoa(year), DeadDate: fmt.Sprintf("%d-11-20", year), DeadTime: "23:59:59",
+		CutOff: fmt.Sprintf("%d-11-15", year), Remind: "3, 1", DecSign: defaultSigner, Sets: map[string]string{}, Units: map[string]bool{}}
+	for _, u := range units {
+		v.Units[u.Code] = u.Active
+	}
+	w.renderOpen(c, http.StatusOK, v, units, nil, nil)
+}
+
+// nextFreeYear is the first year from this one without a campaign.
+func (w *web) nextFreeYear(ctx context.Context) int {
+	y := time.Now().In(scoring.Vietnam).Year()
+	for i := 0; i < 20; i++ {
+		if !w.campaignExists(ctx, y+i) {
+			return y + i
+		}
+	}
+	return y
+}
+
+func (w *web) campaignExists(ctx context.Context, year int) bool {
+	_, err := w.s.Temporal().DescribeWorkflowExecution(ctx, workflows.CampaignWorkflowID(year), "")
+	return err == nil
+}
+
+func (w *web) renderOpen(c *gin.Context, status int, v openValues, units []store.Unit, errs map[string]string, pv *openPreview) {
+	v.HolidaysOne = strings.Join(strings.FieldsFunc(v.Holidays, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ';' }), ", ")
+	d := openData{base: w.base(c, "Mở đợt đánh giá mới"), V: v, Errors: errs, Preview: pv}
+	year, _ := strconv.Atoi(strings.TrimSpace(v.Year))
+	if year >= 2000 && year <= 2200 {
+		for _, h := range scoring.FixedHolidays(year) {
+			d.Fixed = append(d.Fixed, dmy(h)[:5])
+		}
+	}
+	for _, a := range templates.Annexes() {
+		oa := openAnnex{Annex: a, Label: annexLabel(a), Sets: criteriaSets(a), Set: v.Sets[a]}
+		for _, u := range units {
+			if u.Annex != a {
+				continue
+			}
+			ou := openUnit{Unit: u, Checked: v.Units[u.Code]}
+			if ou.Checked {
+				oa.Checked++
+			}
+			if !u.Active {
+				d.Inactive++
+			}
+			oa.Units = append(oa.Units, ou)
+		}
+		d.Annexes = append(d.Annexes, oa)
+	}
+	for _, f := range []string{fYear, fSetPrefx + scoring.AnnexPL01, fSetPrefx + scoring.AnnexPL02, fDeadDate, fDeadTime, fCutOff, fHolidays, fRemind, fDecNo, fDecSign, fDecDate, fUnits} {
+		if m, ok := errs[f]; ok {
+			d.Summary = append(d.Summary, fieldMsg{Field: f, Label: openLabels[f], Message: m})
+		}
+	}
+	if m, ok := errs[""]; ok {
+		d.Summary = append(d.Summary, fieldMsg{Message: m})
+	}
+	if len(d.Summary) > 0 {
+		d.Error = ""
+	}
+	w.render(c, status, "campaign-open", d)
+}
+
+// openSubmit previews (buoc=xem-truoc), goes back to editing (buoc=sua)
+// or starts the campaign (buoc=mo).
+func (w *web) openSubmit(c *gin.Context) {
+	ctx := c.Request.Context()
+	units, err := w.s.Users().ListUnits(ctx)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	v := openValues{Year: c.PostForm(fYear), DeadDate: c.PostForm(fDeadDate), DeadTime: c.PostForm(fDeadTime), CutOff: c.PostForm(fCutOff),
+		Holidays: c.PostForm(fHolidays), Remind: c.PostForm(fRemind), DecNo: c.PostForm(fDecNo), DecSign: c.PostForm(fDecSign),
+		DecDate: c.PostForm(fDecDate), Sets: map[string]string{}, Units: map[string]bool{}}
+	for _, a := range templates.Annexes() {
+		v.Sets[a] = c.PostForm(fSetPrefx + a)
+	}
+	for _, code := range c.PostFormArray(fUnits) {
+		v.Units[code] = true
+	}
+	step := c.PostForm(fStep)
+	if step == "sua" {
+		w.renderOpen(c, http.StatusOK, v, units, nil, nil)
+		return
+	}
+	in, pv, errs := w.checkOpen(ctx, v, units)
+	if len(errs) > 0 {
+		w.renderOpen(c, http.StatusUnprocessableEntity, v, units, errs, nil)
+		return
+	}
+	if step != "mo" {
+		w.renderOpen(c, http.StatusOK, v, units, nil, pv)
+		return
+	}
+	if _, err := w.s.StartCampaign(ctx, in); err != nil {
+		status, msg, _ := w.s.ErrorOf(err)
+		if status == http.StatusConflict {
+			w.renderOpen(c, status, v, units, map[string]string{fYear: msg}, nil)
+			return
+		}
+		w.failPage(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d?tb=da-mo", in.Year))
+}
+
+// checkOpen validates the form: the page's own checks (dates, reminders,
+// deadline after the cut-off, units from the registry, the year still
+// free), then the API's (OpenCampaignRequest.CampaignInput, with scoring's
+// Resolve computing the working days). Errors are by form field.
+func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit) (workflows.CampaignInput, *openPreview, map[string]string) {
+	errs := map[string]string{}
+	year, err := strconv.Atoi(strings.TrimSpace(v.Year))
+	switch {
+	case err != nil:
+		errs[fYear] = "Năm báo cáo phải là một số, ví dụ 2026"
+	case year < 2000 || year > 2200:
+		errs[fYear] = "Năm báo cáo phải từ 2000 đến 2200"
+	}
+	for _, a := range templates.Annexes() {
+		sets := criteriaSets(a)
+		if v.Sets[a] != "" && !slices.ContainsFunc(sets, func(s criteriaSet) bool { return s.File == v.Sets[a] }) {
+			errs[fSetPrefx+a] = "Bộ tiêu chí không có trong hệ thống"
+		}
+	}
+	req := api.OpenCampaignRequest{Year: year, Decision: api.DecisionRequest{Number: strings.TrimSpace(v.DecNo), Signer: strings.TrimSpace(v.DecSign)}}
+	var deadline time.Time
+	if d, ok := formDate(v.DeadDate, fDeadDate, "Ngày hạn nộp", errs); ok {
+		tm := strings.TrimSpace(v.DeadTime)
+		if tm == "" {
+			tm = "23:59:59"
+		}
+		var hms time.Time
+		if hms, err = time.Parse("15:04:05", tm); err != nil {
+			hms, err = time.Parse("15:04", tm)
+		}
+		if err != nil {
+			errs[fDeadTime] = fmt.Sprintf("Giờ %q không hợp lệ (giờ:phút, ví dụ 23:59)", tm)
+		} else {
+			deadline = time.Date(d.Year, time.Month(d.Month), d.Day, hms.Hour(), hms.Minute(), hms.Second(), 0, scoring.Vietnam)
+			req.Deadline = &deadline
+		}
+	}
+	cut, cutOK := formDate(v.CutOff, fCutOff, "Ngày chốt số liệu", errs)
+	if cutOK {
+		req.CutOff = &cut
+		if year != 0 && cut.Year != year {
+			errs[fCutOff] = fmt.Sprintf("Ngày chốt số liệu phải thuộc năm báo cáo %d", year)
+		}
+	}
+	if cutOK && !deadline.IsZero() && scoring.DateOf(deadline).Before(cut) {
+		errs[fDeadDate] = fmt.Sprintf("Hạn nộp báo cáo (%s) không được trước ngày chốt số liệu (%s)",
+			deadline.Format("02/01/2006"), dmy(cut))
+	}
+	var bad []string
+	for _, line := range strings.FieldsFunc(v.Holidays, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		h, err := scoring.ParseDate(line)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("«%s» không phải ngày", line))
+			continue
+		}
+		if year != 0 && h.Year != year {
+			bad = append(bad, fmt.Sprintf("%s không thuộc năm báo cáo %d", dmy(h), year))
+			continue
+		}
+		if !slices.Contains(req.Holidays, h) && !slices.Contains(scoring.FixedHolidays(h.Year), h) {
+			req.Holidays = append(req.Holidays, h)
+		}
+	}
+	if len(bad) > 0 {
+		errs[fHolidays] = "Ngày nghỉ không hợp lệ: " + strings.Join(bad, "; ") + " (mỗi dòng một ngày, dd/mm/yyyy)"
+	}
+	slices.SortFunc(req.Holidays, func(a, b scoring.Date) int {
+		if a.Before(b) {
+			return -1
+		}
+		if b.Before(a) {
+			return 1
+		}
+		return 0
+	})
+	remind, err := parseRemind(v.Remind)
+	if err != nil {
+		errs[fRemind] = err.Error()
+	}
+	if strings.TrimSpace(v.DecDate) != "" {
+		if d, ok := formDate(v.DecDate, fDecDate, "Ngày quyết định", errs); ok {
+			req.Decision.Date = &d
+		}
+	}
+	byCode := map[string]store.Unit{}
+	for _, u := range registry {
+		byCode[u.Code] = u
+	}
+	var unknown []string
+	for code, on := range v.Units {
+		if !on {
+			continue
+		}
+		u, ok := byCode[code]
+		if !ok {
+			unknown = append(unknown, code)
+			continue
+		}
+		req.Units = append(req.Units, api.UnitRequest{Code: u.Code, Name: u.Name, Annex: u.Annex, Flags: u.Flags})
+	}
+	slices.SortFunc(req.Units, func(a, b api.UnitRequest) int { return strings.Compare(a.Annex+"/"+a.Code, b.Annex+"/"+b.Code) })
+	switch {
+	case len(unknown) > 0:
+		slices.Sort(unknown)
+		errs[fUnits] = "Đơn vị không có trong danh mục: " + strings.Join(unknown, ", ")
+	case len(req.Units) == 0:
+		errs[fUnits] = "Chọn ít nhất một đơn vị tham gia đợt đánh giá"
+	}
+	if _, ok := errs[fYear]; !ok && w.campaignExists(ctx, year) {
+		errs[fYear] = "Đợt đánh giá của năm này đã được mở"
+	}
+	if len(errs) > 0 {
+		return workflows.CampaignInput{}, nil, errs
+	}
+	// The API's own validation, and scoring's settings.
+	in, err := req.CampaignInput(time.Now())
+	if err != nil {
+		status, msg, fields := w.s.ErrorOf(err)
+		if status != http.StatusUnprocessableEntity && status != http.StatusBadRequest {
+			errs[""] = msg
+		}
+		for _, fe := range fields {
+			f := ""
+			switch {
+			case fe.Field == "year":
+				f = fYear
+			case fe.Field == "decision.number":
+				f = fDecNo
+			case fe.Field == "decision.signer":
+				f = fDecSign
+			case strings.HasPrefix(fe.Field, "units"):
+				f = fUnits
+			case fe.Field == "settings" && strings.Contains(fe.Message, "chốt"):
+				f = fCutOff
+			case fe.Field == "settings" && strings.Contains(fe.Message, "hạn"):
+				f = fDeadDate
+			}
+			if prev, ok := errs[f]; ok {
+				errs[f] = prev + "; " + fe.Message
+			} else {
+				errs[f] = fe.Message
+			}
+		}
+		if len(errs) == 0 {
+			errs[""] = msg
+		}
+		return workflows.CampaignInput{}, nil, errs
+	}
+	for _, r := range remind {
+		in.RemindBefore = append(in.RemindBefore, time.Duration(r)*24*time.Hour)
+	}
+	pv := &openPreview{Year: in.Year, Deadline: in.Settings.Deadline, CutOff: in.Settings.CutOff, Holidays: in.Settings.Holidays,
+		WorkingDays: in.Settings.WorkingDays, Remind: remind, Units: len(in.Units),
+		Decision: fmt.Sprintf("số %s, ngày %s, người ký %s", in.Decision.Number, dmy(in.Decision.Date), in.Decision.Signer)}
+	pv.CutOffText = dmy(pv.CutOff)
+	for _, h := range pv.Holidays {
+		pv.HolidayText = append(pv.HolidayText, dmy(h))
+	}
+	for _, a := range templates.Annexes() {
+		ap := openAnnexPreview{Annex: a, Label: annexLabel(a)}
+		sets := criteriaSets(a)
+		for _, s := range sets {
+			if s.File == v.Sets[a] || (v.Sets[a] == "" && ap.Set.File == "") {
+				ap.Set = s
+			}
+		}
+		for _, u := range in.Units {
+			if u.Annex == a {
+				ap.Units = append(ap.Units, byCode[u.Unit.Code])
+			}
+		}
+		pv.Annexes = append(pv.Annexes, ap)
+	}
+	return in, pv, nil
+}
+
+// formDate reads a date field ("2026-11-20" from a date input, or
+// "20/11/2026" typed).
+func formDate(s, field, label string, errs map[string]string) (scoring.Date, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		errs[field] = "Thiếu " + strings.ToLower(label[:1]) + label[1:]
+		return scoring.Date{}, false
+	}
+	d, err := scoring.ParseDate(s)
+	if err != nil {
+		errs[field] = fmt.Sprintf("%s «%s» không hợp lệ (ngày/tháng/năm, ví dụ 20/11/2026)", label, s)
+		return scoring.Date{}, false
+	}
+	return d, true
+}
+
+// parseRemind reads the reminder days: whole days before the deadline,
+// separated by commas or spaces.
+func parseRemind(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 60 {
+			return nil, fmt.Errorf("Nhắc hạn «%s» không hợp lệ: số ngày trước hạn, từ 1 đến 60, cách nhau bằng dấu phẩy", f)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return slices.Clone(defaultRemind), nil
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out, nil
+}
+
+func dmy(d scoring.Date) string { return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year) }
