@@ -138,7 +138,22 @@ func parseValue(f *Figure, raw any) (Value, *FieldError) {
 		if f.Max > 0 {
 			limit = f.Max
 		}
-		n, code := toInt(raw)
+		var n int64
+		var code string
+		if text, ok := raw.(string); ok {
+			// typed text: Vietnamese grouping, with a message that says how
+			v, we := ParseWholeText(text)
+			switch {
+			case we == nil:
+				n = v
+			case we.Code == ErrTooLarge:
+				code = ErrTooLarge
+			default:
+				return bad(we.Code, we.Message, we.MessageEN)
+			}
+		} else {
+			n, code = toInt(raw)
+		}
 		switch code {
 		case ErrNotNumber:
 			return bad(ErrNotNumber, "phải là số nguyên không âm", "must be a non-negative whole number")
@@ -206,7 +221,11 @@ func toInt(raw any) (int64, string) {
 	case json.Number:
 		return intFromString(string(r))
 	case string:
-		return intFromString(strings.TrimSpace(r))
+		n, we := ParseWholeText(r)
+		if we != nil {
+			return 0, we.Code
+		}
+		return n, ""
 	case int:
 		return intSign(int64(r))
 	case int64:
@@ -238,8 +257,9 @@ func intSign(n int64) (int64, string) {
 	return n, ""
 }
 
-// intFromString accepts an optional sign, digits, and a zero fraction
-// ("12", "12.0"); thousands separators are refused as ambiguous.
+// intFromString reads a JSON number's text: an optional sign, digits, a
+// zero fraction ("12", "12.0") or an exponent. Typed text goes through
+// ParseWholeText, where a dot groups thousands.
 func intFromString(s string) (int64, string) {
 	if s == "" {
 		return 0, ErrNotNumber

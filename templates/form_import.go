@@ -327,16 +327,27 @@ func (r *formReader) figure(e metaEntry) (any, bool) {
 	switch fig.Type {
 	case scoring.TypeCount, scoring.TypeAmount:
 		numeric := typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber
-		if !numeric && strings.ContainsAny(v, ".,\u00a0 ") {
-			return fail(scoring.ErrNotNumber, "phải là số nguyên không âm (không dùng dấu chấm, dấu phẩy hay khoảng trắng)",
-				"must be a non-negative whole number (no dots, commas or spaces)")
-		}
-		n, code, ok := parseWhole(v)
-		if !ok {
-			if code == scoring.ErrNegative {
-				return fail(code, "không được là số âm", "must not be negative")
+		var n int64
+		if !numeric && strings.ContainsAny(v, ".,\u00a0\u202f ") {
+			// text typed Vietnamese-style: "1.250", "1 250" (R1)
+			w, we := scoring.ParseWholeText(v)
+			switch {
+			case we == nil:
+				n = w
+			case we.Code == scoring.ErrTooLarge:
+				n = math.MaxInt64 // beyond any limit; reported as too large
+			default:
+				return fail(we.Code, we.Message, we.MessageEN)
 			}
-			return fail(scoring.ErrNotNumber, "phải là số nguyên không âm", "must be a non-negative whole number")
+		} else {
+			w, code, ok := parseWhole(v)
+			if !ok {
+				if code == scoring.ErrNegative {
+					return fail(code, "không được là số âm", "must not be negative")
+				}
+				return fail(scoring.ErrNotNumber, "phải là số nguyên không âm", "must be a non-negative whole number")
+			}
+			n = w
 		}
 		limit := int64(scoring.MaxCount)
 		if fig.Type == scoring.TypeAmount {

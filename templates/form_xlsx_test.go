@@ -602,8 +602,14 @@ func TestImportFormMalformed(t *testing.T) {
 			[]want{{"figures.desktops", scoring.ErrNegative, "Ô " + cell("desktops") + ": không được là số âm", "Cell " + cell("desktops") + ": must not be negative"}}},
 		{"decimal in a count", edit(t, filled, set("laptops", 12.5)),
 			[]want{{"figures.laptops", scoring.ErrNotNumber, "Ô " + cell("laptops") + ": phải là số nguyên không âm", "Cell " + cell("laptops") + ": must be a non-negative whole number"}}},
-		{"thousands separator in text", edit(t, filled, set("docs_in", "7.500")),
-			[]want{{"figures.docs_in", scoring.ErrNotNumber, "Ô " + cell("docs_in") + ": phải là số nguyên không âm", "Cell " + cell("docs_in") + ": must be a non-negative whole number"}}},
+		{"misplaced thousands separator in text", edit(t, filled, set("docs_in", "7.50")),
+			[]want{{"figures.docs_in", scoring.ErrNotNumber, "Ô " + cell("docs_in") + ": phải là số nguyên không âm; dấu chấm hoặc khoảng trắng chỉ dùng để ngăn cách hàng nghìn và phải đứng trước đúng 3 chữ số", "Cell " + cell("docs_in") + ": must be a non-negative whole number; a dot or space only groups thousands"}}},
+		{"comma grouping in text", edit(t, filled, set("docs_out", "7,500")),
+			[]want{{"figures.docs_out", scoring.ErrNotNumber, "Ô " + cell("docs_out") + ": phải là số nguyên không âm; dùng dấu chấm để ngăn cách hàng nghìn", "Cell " + cell("docs_out") + ": must be a non-negative whole number; group thousands with a dot"}}},
+		{"decimal comma in text", edit(t, filled, set("laptops", "12,5")),
+			[]want{{"figures.laptops", scoring.ErrNotNumber, "Ô " + cell("laptops") + ": phải là số nguyên không âm, không có phần thập phân", "Cell " + cell("laptops") + ": must be a non-negative whole number"}}},
+		{"grouped text above the maximum", edit(t, filled, set("open_source", "1.000")),
+			[]want{{"figures.open_source", scoring.ErrTooLarge, "Ô " + cell("open_source") + ": vượt quá giới hạn 5", "Cell " + cell("open_source") + ": exceeds the limit of 5"}}},
 		{"above the figure's maximum", edit(t, filled, set("open_source", 6)),
 			[]want{{"figures.open_source", scoring.ErrTooLarge, "Ô " + cell("open_source") + ": vượt quá giới hạn 5", "Cell " + cell("open_source") + ": exceeds the limit of 5"}}},
 		{"bad date", edit(t, filled, set("it_plan_date", "31/02/2026")),
@@ -665,6 +671,10 @@ func TestImportFormValues(t *testing.T) {
 			}
 		}
 		must(f.SetCellStr(sheet, cell("staff"), " 12 "))                 // a number typed as text
+		must(f.SetCellStr(sheet, cell("docs_in"), "1.250"))              // Vietnamese thousands (R1)
+		must(f.SetCellStr(sheet, cell("docs_out"), "1 250 000"))         // grouped with spaces
+		must(f.SetCellStr(sheet, cell("docs_internal"), "1\u00a0250"))   // a no-break space
+		must(f.SetCellStr(sheet, cell("it_budget"), "314.000.000"))      // an amount
 		must(f.SetCellFloat(sheet, cell("servers"), 3, -1, 64))          // 3.0
 		must(f.SetCellValue(sheet, cell("desktops"), nil))               // left empty
 		must(f.SetCellStr(sheet, cell("it_plan_date"), "5/1/2026"))      // a date typed as text
@@ -680,6 +690,7 @@ func TestImportFormValues(t *testing.T) {
 	}
 	for key, want := range map[string]string{
 		"staff": "12", "servers": "3", "it_plan_date": `"2026-01-05"`, "it_officer": "false",
+		"docs_in": "1250", "docs_out": "1250000", "docs_internal": "1250", "it_budget": "314000000",
 		"training": `"partial"`, "security_officer": "true",
 	} {
 		if got := valueJSON(t, sub.Figures[key]); got != want {
