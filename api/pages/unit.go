@@ -103,6 +103,9 @@ type unitData struct {
 
 	CanEdit     bool // figures and evidence (preparer, admin)
 	CanHandOver bool // preparer: to the unit's approver
+	// DirectSubmit: the editor may submit without the unit's approver (an
+	// admin, or a preparer whose unit has no approver account).
+	DirectSubmit bool
 	CanApprove  bool // approver, admin: submit or return to the preparer
 	CanWithdraw bool // approver, admin: take a submission back
 	CanAppraise bool
@@ -184,6 +187,9 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 	d.APIBase = fmt.Sprintf("/api/campaigns/%d/units/%s", st.Year, st.Ref.Unit.Code)
 	d.PageBase = fmt.Sprintf("/dot/%d/don-vi/%s", st.Year, st.Ref.Unit.Code)
 	d.roles(usr, &st)
+	if d.CanEdit {
+		d.DirectSubmit = w.s.CheckSubmitter(c.Request.Context(), usr, st.Ref.Unit.Code) == nil
+	}
 
 	values := st.Figures
 	if posted != nil {

@@ -148,6 +148,10 @@ func (w *web) saveDraft(c *gin.Context) {
 // submitUnit saves what the form holds, then submits; the workflow
 // refuses a report with figures missing, field by field.
 func (w *web) submitUnit(c *gin.Context) {
+	if err := w.s.CheckSubmitter(c.Request.Context(), api.UserOf(c), c.Param("code")); err != nil {
+		w.failPage(c, err)
+		return
+	}
 	if _, ok := w.saveTyped(c); !ok {
 		return
 	}
