@@ -107,8 +107,8 @@ func resetCodeIn(t testing.TB, body string) string {
 // account page is everyone's.
 func TestAdminAccess(t *testing.T) {
 	needStack(t)
-	const approver = "lanh-dao-snv"
-	addTestUser(t, approver, api.RoleApprover, unitA)
+	const approver = "lanh-dao-sxd"
+	addTestUser(t, approver, api.RoleApprover, "SXD")
 	gets := []string{"/quan-tri", "/quan-tri/nguoi-dung", "/quan-tri/them-nguoi-dung", "/quan-tri/nguoi-dung/" + uSubA,
 		"/quan-tri/don-vi", "/quan-tri/them-don-vi", "/quan-tri/don-vi/" + unitA, "/quan-tri/nhap-don-vi",
 		"/quan-tri/mau-danh-muc-don-vi.xlsx", "/quan-tri/nhat-ky"}
@@ -366,11 +366,11 @@ func TestAdminUsers(t *testing.T) {
 	if st, _, _ = adminGet(t, user, "/tai-khoan"); st != http.StatusOK {
 		t.Fatalf("refused role change ended the session: %d", st)
 	}
-	st, _, resp = adminPost(t, admin, "/quan-tri/nguoi-dung/"+newbie+"/vai-tro", url.Values{"role": {"approver"}, "unit": {unitB}})
+	st, _, resp = adminPost(t, admin, "/quan-tri/nguoi-dung/"+newbie+"/vai-tro", url.Values{"role": {"approver"}, "unit": {"SCT"}})
 	if st != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "tb=da-doi-vai-tro") {
 		t.Fatalf("role change: %d %q", st, resp.Header.Get("Location"))
 	}
-	if u, _, _ = env.users.Get(ctx, newbie); u.Role != api.RoleApprover || u.Unit != unitB {
+	if u, _, _ = env.users.Get(ctx, newbie); u.Role != api.RoleApprover || u.Unit != "SCT" {
 		t.Errorf("after role change: %+v", u)
 	}
 	toLogin(t, "user after role change", user, "/tai-khoan")

@@ -543,13 +543,21 @@ func TestUnitFormInBrowser(t *testing.T) {
 	axeCheck("appraiser")
 }
 
-// addUser adds a test user once.
+// addUser adds a test user once (enabled again if an earlier test left it
+// disabled). An approver is disabled when the test ends, so that other
+// tests' preparers of the same unit may still submit directly.
 func addUser(t *testing.T, name string, role api.Role, unit string) {
 	t.Helper()
-	if _, found, _ := env.users.Get(context.Background(), name); !found {
-		if err := env.users.AddUser(context.Background(), "test", name, role, unit, password); err != nil {
+	ctx := context.Background()
+	if _, found, _ := env.users.Get(ctx, name); !found {
+		if err := env.users.AddUser(ctx, "test", name, role, unit, password); err != nil {
 			t.Fatal(err)
 		}
+	} else if err := env.users.SetDisabled(ctx, "test", name, false); err != nil {
+		t.Fatal(err)
+	}
+	if role == api.RoleApprover {
+		t.Cleanup(func() { _ = env.users.SetDisabled(ctx, "test", name, true) })
 	}
 }
 
