@@ -16,11 +16,11 @@ import (
 	"ictindex/workflows"
 )
 
-// axePath finds axe-core's browser build: ICTINDEX_AXE_JS, or where
+// axePath finds axe-core's browser build: ICTINDEX_AXE, or where
 // deploy/install-deps.sh puts it. Under CI its absence fails the test.
 func axePath(t *testing.T) string {
 	t.Helper()
-	cands := []string{os.Getenv("ICTINDEX_AXE_JS")}
+	cands := []string{os.Getenv("ICTINDEX_AXE")}
 	if home, err := os.UserCacheDir(); err == nil {
 		cands = append(cands, filepath.Join(home, "ictindex", "axe", "node_modules", "axe-core", "axe.min.js"))
 	}
