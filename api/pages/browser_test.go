@@ -244,11 +244,11 @@ func TestBrowserJourney(t *testing.T) {
 	// 4. The appraiser corrects a figure with a reason, then finishes.
 	run("appraiser login", loginAs(bAppraiser)...)
 	run("correct",
-		chromedp.Navigate(unitURL), visible("#correction-form"),
-		chromedp.SetValue(chromedp.CSS("#corr-figure"), "it_staff"),
-		chromedp.SendKeys(chromedp.CSS("#corr-value"), "1"),
-		chromedp.SendKeys(chromedp.CSS("#corr-reason"), "Danh sách cán bộ chỉ có một người chuyên trách"),
-		chromedp.Click(chromedp.CSS("#correct")), visible(".flash"), flash("đính chính"),
+		chromedp.Navigate(unitURL), visible("#finish"),
+		chromedp.Click(chromedp.CSS("details:has(> #corr-form-it_staff) > summary")),
+		chromedp.SetValue(chromedp.CSS("#corr-it_staff"), "1"),
+		chromedp.SendKeys(chromedp.CSS("#corr-reason-it_staff"), "Danh sách cán bộ chỉ có một người chuyên trách"),
+		chromedp.Click(chromedp.CSS("#corr-btn-it_staff")), visible(".flash"), flash("đính chính"),
 		shot("dinh-chinh"),
 		chromedp.Click(chromedp.CSS("#finish")), visible("#final-score"), flash("Đã hoàn thành thẩm định"),
 		shot("da-tham-dinh"), logout)

@@ -38,6 +38,17 @@ type figView struct {
 	Described string // the ids of its hint, error and unit
 	Unsaved   bool   // the input holds a value typed but refused
 	Saved     string // then: the saved value, as the input would hold it
+
+	// The appraiser's (unit_appraisal.go).
+	CorrReason, CorrBy string // the correction recorded
+	CorrValue          string // the correction form's value: the appraised, or what was typed
+	CorrTyped          string // the reason typed, after a refusal
+	CorrErrValue       string
+	CorrErrReason      string
+	CorrOpen           bool   // the correction form is shown open
+	CorrFull           bool   // rendered here (else built by appraise.js from the page's template)
+	CorrKind           string // for appraise.js: "b" yes/no, "d" a date; a number else
+	Page, CSRF         string // the page's
 }
 
 // evView is an evidence document with its download index.
@@ -64,6 +75,16 @@ type critView struct {
 	From     string   // a derived criterion's source groups
 	Edit     bool     // the page's: inputs rather than values
 	API      string   // the page's: the unit's API route
+
+	// The appraiser's (unit_appraisal.go).
+	Appraise               bool
+	Page, CSRF             string
+	ApprScore, ApprWorking string
+	ApprDiff               bool // the appraised result differs from the self one
+	FlagID                 string
+	FlagErr, FlagTyped     string
+	FlagOpen               bool
+	FlagFull               bool // rendered here (else built by appraise.js)
 }
 
 type secView struct {
@@ -80,6 +101,7 @@ type secView struct {
 // errLine is one line of the error summary: a link to the field.
 type errLine struct {
 	Href, Label, Message string
+	Field                string // a form field's name, for placeErrors
 }
 
 type unitData struct {
@@ -106,15 +128,24 @@ type unitData struct {
 	// DirectSubmit: the editor may submit without the unit's approver (an
 	// admin, or a preparer whose unit has no approver account).
 	DirectSubmit bool
-	CanApprove  bool // approver, admin: submit or return to the preparer
-	CanWithdraw bool // approver, admin: take a submission back
-	CanAppraise bool
-	Dept        bool
-	History     []workflows.Event // the latest first, at most historyShown
-	HistoryMore int               // older events not shown
-	Form        map[string]string // values posted to a form, kept on error
-	APIBase     string
-	PageBase    string
+	CanApprove   bool // approver, admin: submit or return to the preparer
+	CanWithdraw  bool // approver, admin: take a submission back
+	CanAppraise  bool
+	Dept         bool
+	History      []workflows.Event // the latest first, at most historyShown
+	HistoryMore  int               // older events not shown
+	Form         map[string]string // values posted to a form, kept on error
+	APIBase      string
+	PageBase     string
+
+	// The appraiser's (unit_appraisal.go).
+	Appr         *apprView
+	OpenEmail    bool
+	OpenRevision bool
+	figs         map[string]*figView
+	path         string
+	openCorr     string // ?dc=: the figure whose correction form is rendered open (without JavaScript)
+	openFlag     string // ?gc=: the criterion whose flag form is
 }
 
 // historyShown is how many of the latest events the page lists (the
@@ -183,6 +214,8 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 	if d.Flash == "" {
 		d.Flash = unitFlash[c.Query("tb")]
 	}
+	d.path = c.Request.URL.Path
+	d.openCorr, d.openFlag = c.Query("dc"), c.Query("gc")
 	d.Year = st.Year
 	d.APIBase = fmt.Sprintf("/api/campaigns/%d/units/%s", st.Year, st.Ref.Unit.Code)
 	d.PageBase = fmt.Sprintf("/dot/%d/don-vi/%s", st.Year, st.Ref.Unit.Code)
@@ -334,6 +367,8 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 		}
 	}
 	d.LiveTotal, d.LiveFull = lv.Total, lv.Full
+	d.figs = figs
+	d.appraise(set, &st, figs)
 	d.summary(set, fe, figs, used)
 	d.History = append([]workflows.Event(nil), st.History...)
 	for i, j := 0, len(d.History)-1; i < j; i, j = i+1, j-1 {
@@ -511,7 +546,7 @@ func unscored(err error) previewScore {
 
 // formFields are the inputs of the page's other forms, by the field name
 // a refusal names.
-var formFields = map[string]string{"note": "#return-note", "deadline": "#rev-deadline", "value": "#corr-value", "reason": "#corr-reason"}
+var formFields = map[string]string{"note": "#return-note", "deadline": "#rev-deadline"}
 
 // summary writes the error summary: one line per field error, linked to
 // the field's input (or its criterion when the page holds none).
@@ -524,7 +559,7 @@ func (d *unitData) summary(set *scoring.Set, fe []scoring.FieldError, figs map[s
 		key, isFig := strings.CutPrefix(e.Field, "figures.")
 		f := set.Figure(key)
 		if !isFig || f == nil {
-			d.Summary = append(d.Summary, errLine{Href: formFields[e.Field], Message: e.Message})
+			d.Summary = append(d.Summary, errLine{Href: formFields[e.Field], Message: e.Message, Field: e.Field})
 			continue
 		}
 		if seen[key] {

@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,8 +30,17 @@ func (w *web) unitUpdate(c *gin.Context, name string, args any, flash string, ke
 
 // backToUnit redirects to the unit page with a message key.
 func (w *web) backToUnit(c *gin.Context, flash string) {
+	w.backToAnchor(c, flash, "")
+}
+
+// backToAnchor redirects to a place on the unit page (a criterion's
+// "c-<code>") with a message key.
+func (w *web) backToAnchor(c *gin.Context, flash, anchor string) {
 	year, _, _, _ := api.UnitParams(c)
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s?tb=%s", year, c.Param("code"), flash))
+	if anchor != "" {
+		anchor = "#" + anchor
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d/don-vi/%s?tb=%s%s", year, c.Param("code"), flash, anchor))
 }
 
 // runUpdate runs one update; on refusal it has answered with the page and
@@ -72,12 +82,13 @@ func (w *web) refused(c *gin.Context, err error, keep map[string]string, posted 
 		w.failPage(c, derr)
 		return
 	}
+	for k, v := range keep {
+		d.Form[k] = v
+	}
+	d.placeErrors()
 	d.SummaryHead = refusedHead(c, d.Summary)
 	if len(d.Summary) == 1 && d.Summary[0].Href == "" {
 		d.Summary = nil // the heading says it all
-	}
-	for k, v := range keep {
-		d.Form[k] = v
 	}
 	w.render(c, status, "unit", d)
 }
@@ -93,6 +104,10 @@ func refusedHead(c *gin.Context, lines []errLine) string {
 		what = "Chưa gửi được báo cáo"
 	case strings.HasSuffix(c.Request.URL.Path, "/chuyen-duyet"):
 		what = "Chưa chuyển được cho lãnh đạo đơn vị"
+	case strings.HasSuffix(c.Request.URL.Path, "/dinh-chinh"):
+		what = "Chưa ghi nhận được đính chính"
+	case strings.HasSuffix(c.Request.URL.Path, "/chat-luong"):
+		what = "Chưa gắn cờ được"
 	}
 	if n == 1 && lines[0].Href == "" {
 		return what + ": " + strings.TrimSuffix(lines[0].Message, ".")
@@ -216,26 +231,52 @@ func (w *web) finish(c *gin.Context) {
 	w.unitUpdate(c, workflows.UpdateFinishAppraisal, workflows.ActorArgs{By: api.UserOf(c).Name}, "da-tham-dinh", nil, nil)
 }
 
+// correct records an appraiser's correction of one figure, from the form
+// beside it; back at its criterion.
 func (w *web) correct(c *gin.Context) {
 	fig, val, reason := c.PostForm("figure"), strings.TrimSpace(c.PostForm("value")), strings.TrimSpace(c.PostForm("reason"))
+	set, st, ok := w.loadSet(c)
+	if !ok {
+		return
+	}
 	var v any = val
 	if val == "" {
 		v = nil
-	} else if set, _, ok := w.loadSet(c); !ok {
-		return
 	} else if f := set.Figure(fig); f != nil && numeric(f) {
 		if n, we := scoring.ParseWholeText(val); we == nil {
 			v = n // "1.250" is 1250
 		}
 	}
-	w.unitUpdate(c, workflows.UpdateCorrectFigure, workflows.CorrectionArgs{By: api.UserOf(c).Name, Figure: fig, Value: v, Reason: reason},
-		"da-dinh-chinh", map[string]string{"figure": fig, "value": val, "reason": reason}, nil)
+	keep := map[string]string{"figure": fig, "value": val, "reason": reason}
+	if w.runUpdate(c, workflows.UpdateCorrectFigure, workflows.CorrectionArgs{By: api.UserOf(c).Name, Figure: fig, Value: v, Reason: reason}, keep, nil) {
+		anchor := holder(set, st.Ref.Flags, fig)
+		if anchor != "" {
+			anchor = "c-" + anchor
+		}
+		w.backToAnchor(c, "da-dinh-chinh", anchor)
+	}
 }
 
+// holder is the first applicable criterion showing a figure, where the
+// page holds its correction form.
+func holder(set *scoring.Set, flags []string, fig string) string {
+	for _, sec := range set.Sections {
+		for _, cr := range set.Criteria() {
+			if cr.Section == sec.Code && cr.Applies(flags) && slices.Contains(cr.Figures, fig) {
+				return cr.Code
+			}
+		}
+	}
+	return ""
+}
+
+// flagQuality flags a criterion's data from the form on its card.
 func (w *web) flagQuality(c *gin.Context) {
 	cr, reason := c.PostForm("criterion"), strings.TrimSpace(c.PostForm("reason"))
-	w.unitUpdate(c, workflows.UpdateFlagQuality, workflows.QualityFlagArgs{By: api.UserOf(c).Name, Criterion: cr, Reason: reason},
-		"da-gan-co", map[string]string{"criterion": cr, "q_reason": reason}, nil)
+	if w.runUpdate(c, workflows.UpdateFlagQuality, workflows.QualityFlagArgs{By: api.UserOf(c).Name, Criterion: cr, Reason: reason},
+		map[string]string{"criterion": cr, "q_reason": reason}, nil) {
+		w.backToAnchor(c, "da-gan-co", "c-"+cr)
+	}
 }
 
 func (w *web) freeEmail(c *gin.Context) {
@@ -268,9 +309,10 @@ func (w *web) unitUpdateErr(c *gin.Context, keep map[string]string, fe scoring.F
 	if !ok {
 		return
 	}
-	d.SummaryHead = "Chưa thực hiện được: có 1 lỗi cần sửa"
 	for k, v := range keep {
 		d.Form[k] = v
 	}
+	d.placeErrors()
+	d.SummaryHead = refusedHead(c, d.Summary)
 	w.render(c, http.StatusUnprocessableEntity, "unit", d)
 }

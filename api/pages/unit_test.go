@@ -532,7 +532,7 @@ func TestUnitFormInBrowser(t *testing.T) {
 	}
 	do("appraiser", chromedp.SendKeys(css("#username"), bAppraiser), chromedp.SendKeys(css("#password"), password),
 		chromedp.Submit(css("#login-form")), chromedp.WaitVisible(css(".who")),
-		chromedp.Navigate(base+unitPage(year, unitB, "")), chromedp.WaitVisible(css("#correction-form")))
+		chromedp.Navigate(base+unitPage(year, unitB, "")), chromedp.WaitVisible(css("#finish")))
 	for _, w := range []int{1366, 390, 360} {
 		if why := wide(w); why != "" {
 			t.Errorf("the appraiser's unit page at %d px scrolls sideways: %s", w, why)

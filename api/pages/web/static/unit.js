@@ -99,6 +99,24 @@
     return el.value;
   }
 
+  // Summary links move focus to their field, opening its section (the
+  // appraiser's forms too, which have no figures form).
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#"]');
+    if (!a) return;
+    var t = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    if (!t) return;
+    for (var d = t.closest("details"); d; d = d.parentNode.closest("details")) d.open = true;
+    if (t.matches("input, select, textarea")) {
+      e.preventDefault();
+      var l = $('label[for="' + t.id + '"]') || t;
+      l.scrollIntoView({ block: "start" });
+      t.focus({ preventScroll: true });
+      history.replaceState(null, "", "#" + t.id);
+    }
+  });
+  var es = $("#error-summary");
+  if (es) es.focus();
   if (!form) return;
   var inputs = $$("[data-f]", form);
   var byKey = {};
@@ -168,23 +186,6 @@
   $$("button[data-confirm]", form).forEach(function (b) {
     b.addEventListener("click", function (e) { if (!window.confirm(b.dataset.confirm)) e.preventDefault(); });
   });
-  // Summary links move focus to their field, opening its section.
-  document.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest('a[href^="#"]');
-    if (!a) return;
-    var t = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
-    if (!t) return;
-    for (var d = t.closest("details"); d; d = d.parentNode.closest("details")) d.open = true;
-    if (t.matches("input, select, textarea")) {
-      e.preventDefault();
-      var l = $('label[for="' + t.id + '"]') || t;
-      l.scrollIntoView({ block: "start" });
-      t.focus({ preventScroll: true });
-      history.replaceState(null, "", "#" + t.id);
-    }
-  });
-  var es = $("#error-summary");
-  if (es) es.focus();
 
   // --- Progress per section, the task list and the check before submitting.
   function progress() {
