@@ -220,13 +220,22 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	if st := unitState(t, year, uA); st.Appraiser != uAppraiser || st.Status != workflows.UnitUnderAppraisal {
 		t.Fatalf("after taking: %q %s", st.Appraiser, st.Status)
 	}
-	run("correct", js(`document.querySelectorAll("#corr-form-docs_in_updated").forEach(e => { const d = e.closest("details"); if (d) d.open = true })`),
+	// waitFor polls until the page's address holds a flash key: each
+	// action answers with a redirect to the criterion, and the flash of the
+	// one before may still be on the page.
+	waitFor := func(key string) act {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](`location.search.includes("tb=`+key+`") && document.readyState === "complete"`)(ctx, tg)
+			return chromedp.Void{}, err
+		}
+	}
+	run("correct", chromedp.Click(css("details:has(> #corr-form-docs_in_updated) > summary")), visible("#corr-docs_in_updated"),
 		chromedp.SetValue(css("#corr-docs_in_updated"), "4.400"), chromedp.SendKeys(css("#corr-reason-docs_in_updated"), "Đối chiếu phần mềm quản lý văn bản"),
-		chromedp.Click(css("#corr-btn-docs_in_updated")), visible(".flash"), shot("dinh-chinh"))
-	run("flag", js(`document.querySelectorAll("#flag-form-II-2-5").forEach(e => { const d = e.closest("details"); if (d) d.open = true })`),
+		chromedp.Click(css("#corr-btn-docs_in_updated")), waitFor("da-dinh-chinh"), shot("dinh-chinh"))
+	run("flag", chromedp.Click(css("details:has(> #flag-form-II-2-5) > summary")), visible("#flag-reason-II-2-5"),
 		chromedp.SendKeys(css("#flag-reason-II-2-5"), "Không có nhật ký truy cập hộp thư"),
-		chromedp.Click(css("#flag-btn-II-2-5")), visible(".flash"), shot("gan-co"),
-		chromedp.Click(css("#finish")), visible("#final-score"), shot("da-tham-dinh"))
+		chromedp.Click(css("#flag-btn-II-2-5")), waitFor("da-gan-co"), shot("gan-co"),
+		chromedp.Click(css("#finish")), waitFor("da-tham-dinh"), visible("#final-score"), shot("da-tham-dinh"))
 	st = unitState(t, year, uA)
 	if st.Status != workflows.UnitAppraised || len(st.Appraisal.Corrections) != 1 || st.Appraisal.Corrections[0].By != uAppraiser ||
 		len(st.Appraisal.QualityFlags) != 1 || st.Appraisal.QualityFlags[0].Criterion != "II.2.5" || st.Appraised == nil {
