@@ -225,8 +225,17 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	// one before may still be on the page.
 	waitFor := func(key string) act {
 		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := chromedp.Poll[bool](`location.search.includes("tb=`+key+`") && document.readyState === "complete"`)(ctx, tg)
-			return chromedp.Void{}, err
+			for { // an evaluation cut short by the navigation is tried again
+				ok, err := chromedp.Evaluate[bool](`location.search.includes("tb=` + key + `") && document.readyState === "complete"`)(ctx, tg)
+				if err == nil && ok {
+					return chromedp.Void{}, nil
+				}
+				select {
+				case <-ctx.Done():
+					return chromedp.Void{}, ctx.Err()
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
 		}
 	}
 	run("correct", chromedp.Click(css("details:has(> #corr-form-docs_in_updated) > summary")), visible("#corr-docs_in_updated"),
