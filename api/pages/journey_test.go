@@ -226,7 +226,7 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	waitFor := func(key string) act {
 		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			for { // an evaluation cut short by the navigation is tried again
-				ok, err := chromedp.Evaluate[bool](`location.search.includes("tb=` + key + `") && document.readyState === "complete"`)(ctx, tg)
+				ok, err := chromedp.Evaluate[bool](`location.search.includes("tb=`+key+`") && document.readyState === "complete"`)(ctx, tg)
 				if err == nil && ok {
 					return chromedp.Void{}, nil
 				}
