@@ -22,7 +22,9 @@ var DefaultRemindBefore = []time.Duration{72 * time.Hour, 24 * time.Hour}
 // appraisal ⇄ revision requested → appraised; or not submitted when
 // collection closes first. It archives the unit's record and returns it.
 func Unit(ctx workflow.Context, in UnitInput) (UnitResult, error) {
-	u := &unit{in: in, set: templates.MustLoad(in.Ref.Annex)}
+	// The criteria set is parsed from data compiled into the binary: the
+	// same bytes give the same set on every replay.
+	u := &unit{in: in, set: templates.MustLoad(in.Ref.Annex)} //workflowcheck:ignore
 	u.state = UnitState{Year: in.Year, Ref: in.Ref, Status: UnitDraft, Deadline: in.Settings.Deadline, Figures: map[string]any{}}
 	if len(u.in.RemindBefore) == 0 {
 		u.in.RemindBefore = DefaultRemindBefore

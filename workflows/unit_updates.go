@@ -92,6 +92,8 @@ func (u *unit) validateSaveFigures(ctx workflow.Context, a SaveFiguresArgs) erro
 }
 
 func (u *unit) saveFigures(ctx workflow.Context, a SaveFiguresArgs) (UnitState, error) {
+	// Merging one map into another gives the same map in any order.
+	//workflowcheck:ignore
 	for k, v := range a.Figures {
 		if v == nil {
 			delete(u.state.Figures, k)
