@@ -23,4 +23,22 @@
   });
 
   // The unit form's live score, autosave and uploads are in unit.js.
+  // Links to a field (error summaries) move focus to it, opening what
+  // holds it; a page's error summary takes focus when it loads.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#"]');
+    if (!a) return;
+    var t = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    if (!t) return;
+    for (var d = t.closest("details"); d; d = d.parentNode.closest("details")) d.open = true;
+    if (t.matches("input, select, textarea")) {
+      e.preventDefault();
+      var l = document.querySelector('label[for="' + t.id + '"]') || t;
+      l.scrollIntoView({ block: "start" });
+      t.focus({ preventScroll: true });
+      history.replaceState(null, "", "#" + t.id);
+    }
+  });
+  var es = document.getElementById("error-summary");
+  if (es) es.focus();
 })();

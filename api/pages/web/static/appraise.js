@@ -65,21 +65,4 @@
       if (el) el.focus();
     });
   });
-  // Links to a field move focus to it, opening what holds it.
-  document.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest('a[href^="#"]');
-    if (!a) return;
-    var t = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
-    if (!t) return;
-    for (var d = t.closest("details"); d; d = d.parentNode.closest("details")) d.open = true;
-    if (t.matches("input, select, textarea")) {
-      e.preventDefault();
-      var l = $('label[for="' + t.id + '"]') || t;
-      l.scrollIntoView({ block: "start" });
-      t.focus({ preventScroll: true });
-      history.replaceState(null, "", "#" + t.id);
-    }
-  });
-  var es = $("#error-summary");
-  if (es) es.focus();
 })();
