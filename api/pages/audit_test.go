@@ -91,6 +91,14 @@ func within(ctx context.Context, d time.Duration, steps ...chromedp.Action[chrom
 	return chromedp.Do(sctx, steps...)
 }
 
+// void runs an action for its effect only, as a step of chromedp.Do.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, tg)
+		return chromedp.Void{}, err
+	}
+}
+
 // axeViolation is what the audit keeps of one axe-core finding.
 type axeViolation struct {
 	ID     string `json:"id"`

@@ -246,6 +246,8 @@ func TestBrowserJourney(t *testing.T) {
 	run("correct",
 		chromedp.Navigate(unitURL), visible("#finish"),
 		chromedp.Click(chromedp.CSS("details:has(> #corr-form-it_staff) > summary")),
+		// Opening the form moves focus into it: wait for that before typing.
+		void(chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "corr-it_staff"`)),
 		chromedp.SetValue(chromedp.CSS("#corr-it_staff"), "1"),
 		chromedp.SendKeys(chromedp.CSS("#corr-reason-it_staff"), "Danh sách cán bộ chỉ có một người chuyên trách"),
 		chromedp.Click(chromedp.CSS("#corr-btn-it_staff")), visible(".flash"), flash("đính chính"),

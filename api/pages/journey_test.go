@@ -238,10 +238,14 @@ func TestJourneyInTheBrowser(t *testing.T) {
 			}
 		}
 	}
-	run("correct", chromedp.Click(css("details:has(> #corr-form-docs_in_updated) > summary")), visible("#corr-docs_in_updated"),
+	// Opening a form moves focus into it: wait for that before typing.
+	focused := func(id string) act {
+		return void(chromedp.Poll[bool](`document.activeElement && document.activeElement.id === "` + id + `"`))
+	}
+	run("correct", chromedp.Click(css("details:has(> #corr-form-docs_in_updated) > summary")), focused("corr-docs_in_updated"),
 		chromedp.SetValue(css("#corr-docs_in_updated"), "4.400"), chromedp.SendKeys(css("#corr-reason-docs_in_updated"), "Đối chiếu phần mềm quản lý văn bản"),
 		chromedp.Click(css("#corr-btn-docs_in_updated")), waitFor("da-dinh-chinh"), shot("dinh-chinh"))
-	run("flag", chromedp.Click(css("details:has(> #flag-form-II-2-5) > summary")), visible("#flag-reason-II-2-5"),
+	run("flag", chromedp.Click(css("details:has(> #flag-form-II-2-5) > summary")), focused("flag-reason-II-2-5"),
 		chromedp.SendKeys(css("#flag-reason-II-2-5"), "Không có nhật ký truy cập hộp thư"),
 		chromedp.Click(css("#flag-btn-II-2-5")), waitFor("da-gan-co"), shot("gan-co"),
 		chromedp.Click(css("#finish")), waitFor("da-tham-dinh"), visible("#final-score"), shot("da-tham-dinh"))
