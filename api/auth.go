@@ -84,7 +84,7 @@ func (s *Server) allow(a access) gin.HandlerFunc {
 			s.fail(c, forbidden("Tài khoản của bạn không có quyền thực hiện thao tác này"))
 			return
 		}
-		if a.ownUnit && unitScoped(usr.Role) && c.Param("code") != usr.Unit {
+		if a.ownUnit && usr.Role.UnitScoped() && c.Param("code") != usr.Unit {
 			s.fail(c, forbidden("Bạn chỉ được truy cập báo cáo của đơn vị mình"))
 			return
 		}

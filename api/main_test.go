@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -65,20 +64,14 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	env.tokens = map[string]string{}
-	for _, u := range []struct {
-		name string
-		role Role
-		unit string
-	}{{uAdmin, RoleAdmin, ""}, {uAppraiser, RoleAppraiser, ""}, {uSubA, RoleSubmitter, unitA}, {uSubB, RoleSubmitter, unitB}, {uApprA, RoleApprover, unitA}, {uLeader, RoleLeader, ""}} {
-		if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		if env.tokens[u.name], err = env.users.NewToken(context.Background(), "test", u.name); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
+	env.tokens, err = apitest.AddUsers(env.users, password,
+		apitest.TestUser{Name: uAdmin, Role: RoleAdmin}, apitest.TestUser{Name: uAppraiser, Role: RoleAppraiser},
+		apitest.TestUser{Name: uSubA, Role: RoleSubmitter, Unit: unitA}, apitest.TestUser{Name: uSubB, Role: RoleSubmitter, Unit: unitB},
+		apitest.TestUser{Name: uApprA, Role: RoleApprover, Unit: unitA},
+		apitest.TestUser{Name: uLeader, Role: RoleLeader})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	s, err := New(Config{SessionKey: []byte(rand.Text() + rand.Text())[:32]}, Deps{Temporal: env.client, Store: env.store, Users: env.users, Log: quiet})
 	if err != nil {

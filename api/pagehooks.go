@@ -163,7 +163,7 @@ func Permits(a Access, usr User, code string) (bool, string) {
 	if !roleIn(a, usr.Role) {
 		return false, "Tài khoản của bạn không có quyền xem hoặc thực hiện thao tác này"
 	}
-	if a.ownUnit && unitScoped(usr.Role) && code != usr.Unit {
+	if a.ownUnit && usr.Role.UnitScoped() && code != usr.Unit {
 		return false, "Bạn chỉ được truy cập báo cáo của đơn vị mình"
 	}
 	return true, ""

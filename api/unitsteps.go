@@ -14,29 +14,15 @@ type NoteRequest struct {
 	Note string `json:"note,omitempty"`
 }
 
-// unitHasApprover says whether a unit has an enabled approver (lãnh đạo
-// đơn vị) account: then its preparers hand the report over instead of
-// submitting it themselves.
-func (s *Server) unitHasApprover(ctx context.Context, code string) (bool, error) {
-	users, err := s.users.ListUsers(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, u := range users {
-		if u.Role == RoleApprover && u.Unit == code && !u.Disabled {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // CheckSubmitter refuses a preparer's submit or withdraw when their unit
 // has an approver, who does it instead; nil for everyone else.
 func (s *Server) CheckSubmitter(ctx context.Context, usr User, code string) error {
 	if usr.Role != RoleSubmitter {
 		return nil
 	}
-	has, err := s.unitHasApprover(ctx, code)
+	// A unit with an enabled approver (lãnh đạo đơn vị) account goes in
+	// two steps: its preparers hand the report over instead.
+	has, err := s.users.HasActiveUser(ctx, RoleApprover, code)
 	if err != nil {
 		return err
 	}

@@ -34,9 +34,6 @@ const (
 // Roles lists every role.
 var Roles = store.Roles
 
-// unitScoped says whether a role is limited to its own unit.
-func unitScoped(r Role) bool { return r.UnitScoped() }
-
 // lookupUser finds a session's user: ok is false when the user is gone or
 // disabled, or when the session was issued before the user's last change
 // of role, unit, password or state (the epoch), or was logged out.

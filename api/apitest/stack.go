@@ -119,3 +119,28 @@ func (s *Stack) OpenUsers() (*store.Store, error) {
 	}
 	return st, nil
 }
+
+// TestUser is a user the tests log in as.
+type TestUser struct {
+	Name string
+	Role store.Role
+	Unit string
+}
+
+// AddUsers adds users with one password to a store and issues each an API
+// token; it answers name → token.
+func AddUsers(st *store.Store, password string, users ...TestUser) (map[string]string, error) {
+	ctx := context.Background()
+	tokens := map[string]string{}
+	for _, u := range users {
+		if err := st.AddUser(ctx, "test", u.Name, u.Role, u.Unit, password); err != nil {
+			return nil, err
+		}
+		token, err := st.NewToken(ctx, "test", u.Name)
+		if err != nil {
+			return nil, err
+		}
+		tokens[u.Name] = token
+	}
+	return tokens, nil
+}

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -59,20 +58,13 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	env.tokens = map[string]string{}
-	for _, u := range []struct {
-		name string
-		role api.Role
-		unit string
-	}{{uAdmin, api.RoleAdmin, ""}, {uAppraiser, api.RoleAppraiser, ""}, {uSubA, api.RoleSubmitter, unitA}, {uSubB, api.RoleSubmitter, unitB}, {uLeader, api.RoleLeader, ""}} {
-		if err := env.users.AddUser(context.Background(), "test", u.name, u.role, u.unit, password); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		if env.tokens[u.name], err = env.users.NewToken(context.Background(), "test", u.name); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
+	env.tokens, err = apitest.AddUsers(env.users, password,
+		apitest.TestUser{Name: uAdmin, Role: api.RoleAdmin}, apitest.TestUser{Name: uAppraiser, Role: api.RoleAppraiser},
+		apitest.TestUser{Name: uSubA, Role: api.RoleSubmitter, Unit: unitA}, apitest.TestUser{Name: uSubB, Role: api.RoleSubmitter, Unit: unitB},
+		apitest.TestUser{Name: uLeader, Role: api.RoleLeader})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	s, err := api.New(api.Config{SessionKey: []byte(rand.Text() + rand.Text())[:32]},
 		api.Deps{Temporal: stack.Client, Store: stack.Store, Users: env.users, Log: stack.Log})

@@ -277,6 +277,18 @@ func (s *Store) Get(ctx context.Context, name string) (u User, ok bool, err erro
 	return s.getUser(ctx, s.rdb, normName(name))
 }
 
+// HasActiveUser says whether an enabled user with the role belongs to the
+// unit: one indexed query, for checks on a page's or a request's path.
+func (s *Store) HasActiveUser(ctx context.Context, role Role, unit string) (bool, error) {
+	rows, err := s.query(ctx, s.rdb, "SELECT 1 FROM users WHERE unit = ? AND role = ? AND disabled = ? LIMIT 1", unit, string(role), false)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	found := rows.Next()
+	return found, rows.Err()
+}
+
 // ListUsers returns every user, sorted by name (Vietnamese collation).
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	rows, err := s.query(ctx, s.rdb, "SELECT "+userColumns+" FROM users")

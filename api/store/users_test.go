@@ -475,3 +475,30 @@ func TestConcurrentWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestHasActiveUser: an enabled user of the role in the unit, and no other.
+func TestHasActiveUser(t *testing.T) {
+	eachDB(t, func(t *testing.T, d db) {
+		s := d.open(Options{})
+		withUnits(t, s, "SNV", "STC")
+		mustAdd(t, s, "cv", RoleSubmitter, "SNV")
+		mustAdd(t, s, "ld", RoleApprover, "SNV")
+		has := func(role Role, unit string) bool {
+			t.Helper()
+			ok, err := s.HasActiveUser(ctx, role, unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !has(RoleApprover, "SNV") || has(RoleApprover, "STC") || has(RoleAdmin, "SNV") {
+			t.Fatal("wrong answer before disabling")
+		}
+		if err := s.SetDisabled(ctx, "admin", "ld", true); err != nil {
+			t.Fatal(err)
+		}
+		if has(RoleApprover, "SNV") {
+			t.Fatal("a disabled approver still counts")
+		}
+	})
+}
