@@ -160,6 +160,24 @@ func TestJourneyInTheBrowser(t *testing.T) {
 			chromedp.Submit(css("#reset-form")), visible(".flash"))
 	}
 
+	// waitFor polls until the page's address holds a flash key: each
+	// action answers with a redirect to the criterion, and the flash of the
+	// one before may still be on the page.
+	waitFor := func(key string) act {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			for { // an evaluation cut short by the navigation is tried again
+				ok, err := chromedp.Evaluate[bool](`location.search.includes("tb=`+key+`") && document.readyState === "complete"`)(ctx, tg)
+				if err == nil && ok {
+					return chromedp.Void{}, nil
+				}
+				select {
+				case <-ctx.Done():
+					return chromedp.Void{}, ctx.Err()
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		}
+	}
 	// 5. The preparer fills the form: most figures are there already (the
 	// API); the browser types the numbers of II.1.2, one wrong at first.
 	figs := sample(t, "SNV").Figures
@@ -188,7 +206,7 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	run("evidence", chromedp.SetUploadFiles(css(`input[data-criterion="II.1.2"]`), []string{pdf}),
 		visible(`ul[data-evidence="II.1.2"] li a`), shot("minh-chung"))
 	run("hand over", chromedp.SendKeys(css("#handover-note"), "Kính trình lãnh đạo duyệt"),
-		chromedp.Click(css("#hand-over")), visible(".flash"), shot("da-chuyen-duyet"))
+		chromedp.Click(css("#hand-over")), waitFor("da-chuyen"), shot("da-chuyen-duyet"))
 	st := unitState(t, year, uA)
 	if st.Status != workflows.UnitAwaitingApproval || st.Figures["docs_in"] != float64(5120) || st.Figures["docs_in_updated"] != float64(4800) || len(st.Evidence) != 1 {
 		t.Fatalf("after hand-over: %s docs_in=%v docs_in_updated=%v evidence %d", st.Status, st.Figures["docs_in"], st.Figures["docs_in_updated"], len(st.Evidence))
@@ -199,16 +217,16 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	// and the approver submits once more.
 	run("approver login", loginAs(approver, pass)...)
 	run("approve", chromedp.Navigate(unitURL), visible("#approve-submit"), shot("duyet"),
-		chromedp.Click(css("#approve-submit")), visible(".flash"))
+		chromedp.Click(css("#approve-submit")), waitFor("da-nop-duyet"))
 	status(workflows.UnitSubmitted)
-	run("withdraw", visible("#withdraw"), shot("da-gui"), chromedp.Click(css("#withdraw")), visible(".flash"))
+	run("withdraw", visible("#withdraw"), shot("da-gui"), chromedp.Click(css("#withdraw")), waitFor("da-rut-lai"))
 	status(workflows.UnitDraft)
 	run("approver logout", logout...)
 	run("preparer again", append(loginAs(preparer, pass), chromedp.Navigate(unitURL), visible("#hand-over"),
-		chromedp.Click(css("#hand-over")), visible(".flash"))...)
+		chromedp.Click(css("#hand-over")), waitFor("da-chuyen"))...)
 	run("preparer logout 2", logout...)
 	run("approve again", append(loginAs(approver, pass), chromedp.Navigate(unitURL), visible("#approve-submit"),
-		chromedp.Click(css("#approve-submit")), visible(".flash"), shot("gui-lai"))...)
+		chromedp.Click(css("#approve-submit")), waitFor("da-nop-duyet"), shot("gui-lai"))...)
 	status(workflows.UnitSubmitted)
 	run("approver logout 2", logout...)
 
@@ -219,24 +237,6 @@ func TestJourneyInTheBrowser(t *testing.T) {
 		chromedp.Click(css("#take-"+uA)), visible("#figures-form, #appraisal"))
 	if st := unitState(t, year, uA); st.Appraiser != uAppraiser || st.Status != workflows.UnitUnderAppraisal {
 		t.Fatalf("after taking: %q %s", st.Appraiser, st.Status)
-	}
-	// waitFor polls until the page's address holds a flash key: each
-	// action answers with a redirect to the criterion, and the flash of the
-	// one before may still be on the page.
-	waitFor := func(key string) act {
-		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			for { // an evaluation cut short by the navigation is tried again
-				ok, err := chromedp.Evaluate[bool](`location.search.includes("tb=`+key+`") && document.readyState === "complete"`)(ctx, tg)
-				if err == nil && ok {
-					return chromedp.Void{}, nil
-				}
-				select {
-				case <-ctx.Done():
-					return chromedp.Void{}, ctx.Err()
-				case <-time.After(100 * time.Millisecond):
-				}
-			}
-		}
 	}
 	// Opening a form moves focus into it: wait for that before typing.
 	focused := func(id string) act {
