@@ -316,11 +316,13 @@ func TestAppraisalInBrowser(t *testing.T) {
 	do("open", chromedp.Navigate(base+unitPage(year, unitA, "")), chromedp.WaitVisible("#take"))
 	audit(t, ctx, axe, dir, "tham-dinh-truoc")
 	parts("tham-dinh-truoc", "#appraisal", sel)
-	do("take", chromedp.EmulateViewport(1366, 900), chromedp.Click(chromedp.CSS("#take")), chromedp.WaitVisible("#appraiser"))
+	do("take", chromedp.EmulateViewport(1366, 900), chromedp.Click(chromedp.CSS("#take")))
+	waitFor(t, ctx, `location.search.includes("nhan=1") && document.readyState === "complete" && !!document.getElementById("corr-form-it_staff")`)
 
 	// Correct it_staff with the keyboard: open the form, type, send.
 	evalIn[any](t, ctx, "focus the summary", `document.getElementById("corr-form-it_staff").parentNode.querySelector("summary").focus(); 0`)
 	do("open the form", chromedp.KeyEvent("\r"), chromedp.WaitVisible("#corr-it_staff"))
+	waitFor(t, ctx, `document.activeElement && document.activeElement.id === "corr-it_staff"`)
 	evalIn[any](t, ctx, "clear", `document.getElementById("corr-it_staff").value = ""; 0`)
 	do("correct", chromedp.SendKeys(chromedp.CSS("#corr-it_staff"), "2"),
 		chromedp.SendKeys(chromedp.CSS("#corr-reason-it_staff"), "Danh sách chỉ có hai người chuyên trách"),
@@ -364,7 +366,8 @@ func waitFor(t *testing.T, ctx context.Context, cond string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("the page never met %s", cond)
+	state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search + location.hash + " | active=" + (document.activeElement ? document.activeElement.id : "") + " | " + ((document.getElementById("error-summary") || document.querySelector(".flash") || {}).innerText || "")`))
+	t.Fatalf("the page never met %s (it shows %s)", cond, state)
 }
 
 func mustSet(t *testing.T, annex string) *scoring.Set {
