@@ -23,7 +23,7 @@ func (r *renderer) chart(part *rankingPart) {
 	w := r.w
 	var rows []scoring.RankRow
 	absent := 0
-	top := scoring.Whole(100)
+	top := r.annexTotal(part.ranking.Annex)
 	for _, row := range part.ranking.Rows {
 		if !row.Submitted {
 			absent++
@@ -73,6 +73,22 @@ func (r *renderer) chart(part *rankingPart) {
 		w.paragraph([]run{{fmt.Sprintf("Biểu đồ không thể hiện %d đơn vị %s.", absent, scoring.NotSubmittedLabel), italic}},
 			para{size: 11, align: 'L'})
 	}
+}
+
+// annexTotal is the total points of an annex's set: from the set when the
+// decision has it, else from a sheet of the annex, else 100.
+func (r *renderer) annexTotal(annex string) scoring.Fixed {
+	if set := r.d.Sets[annex]; set != nil && set.Total > 0 {
+		return set.Total
+	}
+	if res := r.d.Results; res != nil {
+		for _, sh := range res.Sheets {
+			if sh != nil && sh.Annex == annex && sh.Max > 0 {
+				return sh.Max
+			}
+		}
+	}
+	return scoring.DefaultTotal
 }
 
 // chartAxis draws the scale above the bars and light grid lines down

@@ -12,7 +12,7 @@ const (
 type Set struct {
 	Decision     string      `json:"decision"`          // "3299/QĐ-UBND"
 	DecisionDate string      `json:"decision_date"`     // "18/10/2018"
-	Annex        string      `json:"annex"`             // PL01 or PL02
+	Annex        string      `json:"annex"`             // "PL01", "PL02": data, any code
 	AnnexTitle   string      `json:"annex_title"`       // "PHỤ LỤC 01"
 	Title        string      `json:"title"`             // the annex's heading
 	Subject      string      `json:"subject"`           // who is assessed, for sentences
@@ -24,6 +24,9 @@ type Set struct {
 	DeductSect   string      `json:"deduction_section"` // "V" or "VI"
 	DeductTitle  string      `json:"deduction_title"`
 	Checks       []Check     `json:"checks,omitempty"`
+	// Total is the points the applicable maxima sum to for every unit:
+	// absent (0) means 100, which Validate then sets.
+	Total Fixed `json:"total,omitempty"`
 
 	idx index
 }
@@ -143,6 +146,10 @@ type Rule struct {
 	Full      Fixed `json:"full,omitempty"`  // percent
 	At        Fixed `json:"at,omitempty"`    // threshold percent
 	Points    Fixed `json:"points,omitempty"`
+	// WhenZero says what a zero effective denominator means. Absent, it is
+	// an input error (R2); WhenZeroZero: nothing arose in the year, the
+	// criterion scores 0 and the unit can submit (R11).
+	WhenZero string `json:"when_zero,omitempty"`
 
 	// count_tiers, amount_tiers: Σsum against tiers (highest first);
 	// yes_no, per_day, date_window, choice: the one figure.
@@ -162,6 +169,12 @@ type Rule struct {
 	From []string `json:"from,omitempty"` // group codes, e.g. II.1
 	To   []string `json:"to,omitempty"`   // group codes, e.g. II.4, II.5
 }
+
+// WhenZeroZero is the one accepted value of Rule.WhenZero (R11).
+const WhenZeroZero = "zero"
+
+// DefaultTotal is a set's total points when its data names none.
+const DefaultTotal = Fixed(100 * 100)
 
 // Tier awards Points when the value is at least Min.
 type Tier struct {

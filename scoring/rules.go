@@ -80,6 +80,9 @@ func (s *Set) evaluate(i int, f *figures, st *Settings, explain bool) (Result, *
 		if fe != nil {
 			return Result{}, fe
 		}
+		if d == 0 {
+			return nothingArose(explain), nil // R11: fraction allowed it
+		}
 		switch r.Kind {
 		case KindRatio:
 			return ratioRule(c, n, d, explain), nil
@@ -114,11 +117,21 @@ func (s *Set) evaluate(i int, f *figures, st *Settings, explain bool) (Result, *
 }
 
 // fraction returns Σnumerator and Σdenominator − Σminus, refusing a zero
-// denominator and, unless allowed, a numerator above it (R2).
+// denominator and, unless allowed, a numerator above it (R2). A rule with
+// when_zero: zero accepts a denominator of exactly 0 with a numerator of 0:
+// nothing arose in the year (R11).
 func (s *Set) fraction(c *Criterion, ops *ruleOps, f *figures) (int64, int64, *FieldError) {
 	r := &c.Rule
 	n := f.sum(ops.num)
 	d := f.sum(ops.den) - f.sum(ops.minus)
+	if d == 0 && r.WhenZero == WhenZeroZero {
+		if n > 0 {
+			return 0, 0, s.ruleError(c, r.Numerator[0], ErrExceeds,
+				fmt.Sprintf("không được lớn hơn %s (%s > 0)", s.denominatorText(r), GroupThousands(n)),
+				fmt.Sprintf("must not exceed %s (%d > 0)", strings.Join(r.Denominator, " + "), n))
+		}
+		return 0, 0, nil
+	}
 	if d <= 0 {
 		if len(r.Minus) > 0 {
 			return 0, 0, s.ruleError(c, r.Denominator[0], ErrZeroDenominator,
@@ -164,6 +177,18 @@ func (l *line) fraction(n, d int64) (Fixed, int, int) {
 func (l *line) finish(start, end int) (string, string) {
 	w := l.String()
 	return w, w[start:end]
+}
+
+// nothingAroseWorking is the working of a criterion whose denominator
+// counts something that did not arise in the year (R11).
+const nothingAroseWorking = "0/0 — không phát sinh → 0"
+
+// nothingArose is R11: a zero denominator the rule accepts scores 0.
+func nothingArose(explain bool) Result {
+	if !explain {
+		return Result{}
+	}
+	return Result{Working: nothingAroseWorking}
 }
 
 // ratioRule is R2: at or above full → max; from floor → ratio × max / full; below → 0.

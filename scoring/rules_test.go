@@ -118,7 +118,14 @@ func TestR2_EveryRatioCriterionAtItsBoundaries(t *testing.T) {
 				})
 			}
 			t.Run(fmt.Sprintf("%s/%s/zero denominator", set.Annex, c.Code), func(t *testing.T) {
-				_, err := set.Evaluate(c.Code, fractionFigures(c, 0, 0), &settings2026)
+				got, err := set.Evaluate(c.Code, fractionFigures(c, 0, 0), &settings2026)
+				if r.WhenZero == scoring.WhenZeroZero {
+					// R11: nothing arose in the year
+					if err != nil || got.Points != 0 || got.Working != "0/0 — không phát sinh → 0" {
+						t.Fatalf("got %v %q %v, want 0 with the working 0/0 — không phát sinh → 0", got.Points, got.Working, err)
+					}
+					return
+				}
 				if codeOf(err) != scoring.ErrZeroDenominator {
 					t.Fatalf("got %v, want a zero_denominator error", err)
 				}

@@ -93,7 +93,7 @@ func (s *Set) Score(sub *Submission, st *Settings) (*Sheet, error) {
 	sh := &Sheet{
 		Decision: s.Decision, Annex: s.Annex, Year: st.Year, Unit: sub.Unit,
 		Flags: sortedCopy(sub.Flags), Submitted: !sub.NotSubmitted, SubmittedAt: sub.SubmittedAt,
-		Max: Whole(100),
+		Max: s.Total,
 	}
 	if sub.NotSubmitted {
 		return sh, errs.err()

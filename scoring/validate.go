@@ -19,8 +19,8 @@ func (e *SetError) Error() string {
 // Validate checks a criteria set and derives the codes and indexes scoring
 // needs. It refuses a broken set with every problem named: duplicate or
 // missing codes, undeclared figures, figures of the wrong type for a rule,
-// insane parameters, or maxima that do not sum to 100 for every
-// combination of unit flags.
+// insane parameters, or maxima that do not sum to the set's total (100
+// when the data names none) for every combination of unit flags.
 func (s *Set) Validate() error {
 	v := &setValidator{set: s}
 	v.run()
@@ -52,6 +52,12 @@ func (v *setValidator) run() {
 	}
 	if s.Decision == "" {
 		v.fail("decision", "missing")
+	}
+	if s.Total == 0 {
+		s.Total = DefaultTotal
+	}
+	if s.Total < 0 {
+		v.fail("total", "must be above 0, not %s", s.Total.Short())
 	}
 	flags := map[string]bool{}
 	for _, f := range s.Flags {
@@ -263,6 +269,14 @@ func (v *setValidator) rule(c *Criterion) {
 	if r.Kind != KindDerived && c.Max <= 0 {
 		v.fail(c.Code, "maximum must be above 0")
 	}
+	if r.WhenZero != "" {
+		switch {
+		case r.Kind != KindRatio && r.Kind != KindThreshold && r.Kind != KindAllOrNothing:
+			v.fail(c.Code, "rule %s: when_zero applies only to rules with a denominator (ratio, threshold, all_or_nothing)", r.Kind)
+		case r.WhenZero != WhenZeroZero:
+			v.fail(c.Code, "rule %s: when_zero %q is not accepted (only %q, or leave it out)", r.Kind, r.WhenZero, WhenZeroZero)
+		}
+	}
 	switch r.Kind {
 	case KindRatio:
 		v.need(c, "numerator", r.Numerator, TypeCount)
@@ -370,8 +384,9 @@ func (v *setValidator) deductions() {
 	}
 }
 
-// maxima checks that the applicable maxima sum to 100 for every combination
-// of flags (R6 moves points between lines, never changes the total).
+// maxima checks that the applicable maxima sum to the set's total for every
+// combination of flags (R6 moves points between lines, never changes the
+// total).
 func (v *setValidator) maxima() {
 	s := v.set
 	n := len(s.Flags)
@@ -390,8 +405,8 @@ func (v *setValidator) maxima() {
 		for _, c := range s.idx.criteria {
 			sum += s.EffectiveMax(c, flags)
 		}
-		if sum != Whole(100) {
-			v.fail("maxima", "sum to %s, not 100, for a unit with flags %v", sum.Short(), flags)
+		if sum != s.Total {
+			v.fail("maxima", "sum to %s, not %s (the set's total), for a unit with flags %v", sum.Short(), s.Total.Short(), flags)
 		}
 	}
 }
