@@ -30,6 +30,31 @@ type Archive interface {
 type Activities struct {
 	Archive  Archive
 	Notifier Notifier
+	// Sets resolves pinned criteria sets (nil: the embedded sets only).
+	Sets *templates.Library
+}
+
+// set is the criteria set a unit is scored with: its pinned ref, or its
+// annex's default set for campaigns opened before sets were pinned.
+func (a *Activities) set(ctx context.Context, ref templates.SetRef, annex string) (*scoring.Set, error) {
+	s, err := a.Sets.Resolve(ctx, ref, annex)
+	if err != nil && errors.Is(err, templates.ErrUnknownSet) {
+		return nil, invalid(err)
+	}
+	return s, err
+}
+
+// LoadCriteriaSet returns a pinned set's file, gzip-compressed, for a
+// workflow to keep in its history: replaying it never needs the archive.
+func (a *Activities) LoadCriteriaSet(ctx context.Context, ref templates.SetRef) ([]byte, error) {
+	raw, err := a.Sets.Raw(ctx, ref)
+	if err != nil {
+		if errors.Is(err, templates.ErrUnknownSet) {
+			return nil, invalid(err)
+		}
+		return nil, err
+	}
+	return templates.Compress(raw)
 }
 
 // ErrInvalidInput is the application error type of input that no retry
@@ -48,10 +73,10 @@ func invalid(err error) error {
 
 // ScoreSubmission computes a unit's self or appraised score from its
 // figures (R8): deterministic, no side effects.
-func (a *Activities) ScoreSubmission(_ context.Context, in ScoreInput) (ScoreResult, error) {
-	set, err := templates.Load(in.Submission.Annex)
+func (a *Activities) ScoreSubmission(ctx context.Context, in ScoreInput) (ScoreResult, error) {
+	set, err := a.set(ctx, in.Set, in.Submission.Annex)
 	if err != nil {
-		return ScoreResult{}, invalid(err)
+		return ScoreResult{}, err
 	}
 	sh, err := set.Score(&in.Submission, &in.Settings)
 	if err != nil {
@@ -89,9 +114,9 @@ func (a *Activities) IssueForms(ctx context.Context, in IssueFormsInput) (IssueF
 	var done atomic.Int64
 	err := forEach(ctx, len(in.Units), runtime.GOMAXPROCS(0)+2, func(ctx context.Context, i int) error {
 		u := in.Units[i]
-		set, err := templates.Load(u.Annex)
+		set, err := a.set(ctx, u.Set, u.Annex)
 		if err != nil {
-			return invalid(err)
+			return err
 		}
 		data, err := templates.Form(set, &scoring.Submission{Unit: u.Unit, Annex: u.Annex, Year: in.Year, Flags: u.Flags}, in.Year)
 		if err != nil {
@@ -160,15 +185,15 @@ func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error)
 	if err != nil {
 		return RankResult{}, err
 	}
-	batch := &scoring.Batch{Year: in.Year}
-	for _, r := range recs {
-		batch.Units = append(batch.Units, r.Submission)
+	sets, err := a.recordSets(ctx, recs)
+	if err != nil {
+		return RankResult{}, err
 	}
-	sheets, err := scoreWith(batch, &in.Settings)
+	sheets, err := scoreWith(recs, sets, &in.Settings)
 	if err != nil {
 		return RankResult{}, invalid(err)
 	}
-	res := scoring.NewResults(templates.MustLoad(scoring.AnnexPL01).Decision, in.Settings, templates.Annexes(), sheets)
+	res := scoring.NewResults(sets.decision(), in.Settings, sets.annexes(), sheets)
 	data, err := res.JSON()
 	if err != nil {
 		return RankResult{}, invalid(err)
@@ -186,17 +211,13 @@ func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error)
 	return out, nil
 }
 
-// scoreWith scores a batch with the campaign's own settings.
-func scoreWith(b *scoring.Batch, st *scoring.Settings) ([]*scoring.Sheet, error) {
-	sheets := make([]*scoring.Sheet, 0, len(b.Units))
-	for i := range b.Units {
-		set, err := templates.Load(b.Units[i].Annex)
+// scoreWith scores each record with its set and the campaign's settings.
+func scoreWith(recs []UnitRecord, sets recordSets, st *scoring.Settings) ([]*scoring.Sheet, error) {
+	sheets := make([]*scoring.Sheet, 0, len(recs))
+	for i := range recs {
+		sh, err := sets.byAnnex[recs[i].Submission.Annex].Score(&recs[i].Submission, st)
 		if err != nil {
-			return nil, err
-		}
-		sh, err := set.Score(&b.Units[i], st)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", b.Units[i].Unit.Code, err)
+			return nil, fmt.Errorf("%s: %w", recs[i].Submission.Unit.Code, err)
 		}
 		sheets = append(sheets, sh)
 	}

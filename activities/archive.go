@@ -2,8 +2,11 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"ictindex/archive"
+	"ictindex/templates"
 )
 
 // NewArchive adapts the MinIO store to what the activities need.
@@ -43,4 +46,23 @@ func (ev EvidenceRef) Archived() archive.Evidence {
 func EvidenceOf(ev archive.Evidence, criterion string) EvidenceRef {
 	return EvidenceRef{Criterion: criterion, Key: ev.Key, VersionID: ev.VersionID, FileName: ev.FileName, Size: ev.Size,
 		SHA256: ev.SHA256, ContentType: ev.ContentType, Uploader: ev.Uploader, UploadedAt: ev.UploadedAt}
+}
+
+// SetSource lets a criteria set library read imported sets from the archive.
+func SetSource(s *archive.Store) templates.Source { return setSource{s} }
+
+type setSource struct{ s *archive.Store }
+
+func (a setSource) CriteriaSet(ctx context.Context, ref templates.SetRef) ([]byte, error) {
+	raw, err := a.s.GetCriteriaSet(ctx, ref.Key, ref.Hash)
+	if errors.Is(err, archive.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s is not in the archive", templates.ErrUnknownSet, ref)
+	}
+	return raw, err
+}
+
+// New gives the activities over the MinIO store: its documents, evidence
+// and imported criteria sets.
+func New(s *archive.Store, n Notifier) *Activities {
+	return &Activities{Archive: NewArchive(s), Notifier: n, Sets: templates.NewLibrary(SetSource(s))}
 }

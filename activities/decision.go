@@ -7,7 +7,6 @@ import (
 
 	"ictindex/report"
 	"ictindex/scoring"
-	"ictindex/templates"
 )
 
 // DraftDecision renders the decision PDF from the archived results and
@@ -25,11 +24,11 @@ func (a *Activities) DraftDecision(ctx context.Context, in DraftInput) (Document
 	if err != nil {
 		return DocumentRef{}, err
 	}
-	sets := map[string]*scoring.Set{}
-	for _, annex := range templates.Annexes() {
-		sets[annex] = templates.MustLoad(annex)
+	sets, err := a.recordSets(ctx, recs)
+	if err != nil {
+		return DocumentRef{}, err
 	}
-	d := report.NewDecision(&res, sets)
+	d := report.NewDecision(&res, sets.byAnnex)
 	d.Number, d.Date, d.Signer = in.Decision.Number, in.Decision.Date, in.Decision.Signer
 	d.Evidence = map[string][]report.EvidenceItem{}
 	for _, r := range recs {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"ictindex/scoring"
+	"ictindex/templates"
 )
 
 // EvidenceRef is an evidence document kept in the archive, as the
@@ -31,6 +32,9 @@ type DocumentRef struct {
 // UnitRecord is a unit's final submission as archived when its part of the
 // cycle ends: what the ranking and the decision are computed from.
 type UnitRecord struct {
+	// Set is the criteria set the unit was scored with (zero in records
+	// archived before sets were pinned: the default set of its annex).
+	Set        templates.SetRef   `json:"set,omitzero"`
 	Submission scoring.Submission `json:"submission"`
 	Evidence   []EvidenceRef      `json:"evidence,omitempty"`
 	Status     string             `json:"status"`
@@ -38,6 +42,7 @@ type UnitRecord struct {
 
 // ScoreInput asks for a unit's score from its figures as they stand.
 type ScoreInput struct {
+	Set        templates.SetRef   `json:"set,omitzero"`
 	Settings   scoring.Settings   `json:"settings"`
 	Submission scoring.Submission `json:"submission"`
 }
@@ -68,6 +73,9 @@ type UnitRef struct {
 	Unit  scoring.Unit `json:"unit"`
 	Annex string       `json:"annex"`
 	Flags []string     `json:"flags,omitempty"`
+	// Set pins the exact criteria set of the unit's annex (zero in
+	// campaigns opened before sets were pinned: the annex's default set).
+	Set templates.SetRef `json:"set,omitzero"`
 }
 
 // IssueFormsResult lists the forms issued.

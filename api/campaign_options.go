@@ -15,15 +15,15 @@ import (
 
 // CampaignInput validates an open request and converts it into the
 // workflow's input, with per-field Vietnamese errors (a 422 *Error).
-func (r OpenCampaignRequest) CampaignInput(now time.Time) (workflows.CampaignInput, error) {
-	return r.campaignInput(now)
+func (s *Server) CampaignInput(ctx context.Context, r OpenCampaignRequest, now time.Time) (workflows.CampaignInput, error) {
+	return r.campaignInput(ctx, s.sets, now)
 }
 
 // OpenCampaign validates an open request and starts the year's Campaign
 // workflow; a second one for the same year is a conflict (409, "Đợt đánh
 // giá của năm này đã được mở").
 func (s *Server) OpenCampaign(ctx context.Context, req OpenCampaignRequest, now time.Time) (OpenCampaignResponse, error) {
-	in, err := req.campaignInput(now)
+	in, err := req.campaignInput(ctx, s.sets, now)
 	if err != nil {
 		return OpenCampaignResponse{}, err
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -26,6 +27,9 @@ type OpenCampaignRequest struct {
 	Units       []UnitRequest   `json:"units,omitempty"`
 	SampleUnits []string        `json:"sample_units,omitempty"`
 	Decision    DecisionRequest `json:"decision"`
+	// Sets names the criteria set of an annex (embedded or imported);
+	// annexes not named use the default decision's set.
+	Sets map[string]templates.SetRef `json:"sets,omitempty"`
 }
 
 // UnitRequest names a participating unit.
@@ -53,7 +57,7 @@ type OpenCampaignResponse struct {
 }
 
 // campaignInput converts the request, collecting every field error.
-func (r OpenCampaignRequest) campaignInput(now time.Time) (workflows.CampaignInput, error) {
+func (r OpenCampaignRequest) campaignInput(ctx context.Context, lib *templates.Library, now time.Time) (workflows.CampaignInput, error) {
 	var errs []scoring.FieldError
 	add := func(f, code, vi string) { errs = append(errs, field(f, code, vi)) }
 	if r.Year < 2000 || r.Year > 2200 {
@@ -80,6 +84,7 @@ func (r OpenCampaignRequest) campaignInput(now time.Time) (workflows.CampaignInp
 			}
 		}
 	}
+	sets := campaignSets(ctx, lib, r.Sets, add)
 	seen := map[string]bool{}
 	for i, u := range units {
 		p := fmt.Sprintf("units[%d]", i)
@@ -93,13 +98,15 @@ func (r OpenCampaignRequest) campaignInput(now time.Time) (workflows.CampaignInp
 		if u.Name == "" {
 			add(p+".name", scoring.ErrRequired, "Thiếu tên đơn vị")
 		}
-		set, err := templates.Load(u.Annex)
-		if err != nil || !slices.Contains(templates.Annexes(), u.Annex) {
-			add(p+".annex", scoring.ErrNotChoice, fmt.Sprintf("Phụ lục %q không hợp lệ (PL01 hoặc PL02)", u.Annex))
-		} else if err := set.CheckFlags(u.Flags); err != nil {
+		ps := sets.of(ctx, lib, u.Annex)
+		if ps.set == nil {
+			if ps.reported {
+				add(p+".annex", scoring.ErrNotChoice, fmt.Sprintf("Phụ lục %q không có bộ tiêu chí (chọn bộ tiêu chí cho phụ lục này)", u.Annex))
+			}
+		} else if err := ps.set.CheckFlags(u.Flags); err != nil {
 			add(p+".flags", scoring.ErrUnknown, "Đặc điểm đơn vị không có trong bộ tiêu chí: "+err.Error())
 		}
-		in.Units = append(in.Units, activities.UnitRef{Unit: scoring.Unit{Code: u.Code, Name: u.Name}, Annex: u.Annex, Flags: u.Flags})
+		in.Units = append(in.Units, activities.UnitRef{Unit: scoring.Unit{Code: u.Code, Name: u.Name}, Annex: u.Annex, Flags: u.Flags, Set: ps.ref})
 	}
 	if len(units) == 0 {
 		add("units", scoring.ErrRequired, "Đợt đánh giá cần ít nhất một đơn vị")
@@ -111,6 +118,7 @@ func (r OpenCampaignRequest) campaignInput(now time.Time) (workflows.CampaignInp
 	if d.Signer == "" {
 		add("decision.signer", scoring.ErrRequired, "Thiếu người ký quyết định")
 	}
+	in.Sets = sets.refs()
 	in.Decision = activities.DecisionMeta{Number: d.Number, Signer: d.Signer, Date: scoring.DateOf(now.In(scoring.Vietnam))}
 	if d.Date != nil {
 		in.Decision.Date = *d.Date

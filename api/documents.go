@@ -84,7 +84,17 @@ func (s *Server) blankForm(c *gin.Context) {
 // its figures and flags into the unit's draft. Problems come back per
 // cell as field errors.
 func (s *Server) importForm(c *gin.Context) {
-	_, code, id, err := unitParams(c)
+	year, code, id, err := unitParams(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cur, err := s.cache.readUnit(c.Request.Context(), year, code)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	set, err := s.SetOf(c.Request.Context(), cur.Ref.Set, cur.Ref.Annex)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -114,7 +124,7 @@ func (s *Server) importForm(c *gin.Context) {
 		}
 		part.Close()
 	}
-	sub, err := templates.ImportForm(data)
+	sub, err := templates.ImportFormFor(data, set)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -9,7 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
+	"ictindex/activities"
 	"ictindex/archive"
+	"ictindex/templates"
 )
 
 // Config is the server's behaviour.
@@ -46,6 +48,7 @@ type Server struct {
 	limiter  *loginLimiter
 	metrics  *metrics
 	cache    *stateCache // the pages' read model
+	sets     *templates.Library
 	engine   *gin.Engine
 }
 
@@ -72,7 +75,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s := &Server{cfg: cfg, temporal: deps.Temporal, store: deps.Store, users: deps.Users, log: deps.Log,
 		sessions: newSessions(cfg.SessionKey, cfg.SessionTTL, cfg.CookieSecure),
 		limiter:  newLoginLimiter(cfg.LoginRateLimit, cfg.LoginRateWindow),
-		metrics:  newMetrics()}
+		metrics:  newMetrics(), sets: templates.NewLibrary(activities.SetSource(deps.Store))}
 	s.cache = newStateCache(s)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -120,6 +123,9 @@ func (s *Server) routes() {
 	a.POST("/logout", s.logout)
 	a.GET("/me", s.me)
 	a.GET("/forms/:form", s.allow(anyone), s.blankForm)
+
+	a.GET("/criteria-sets", s.allow(department), s.listCriteriaSets)
+	a.POST("/criteria-sets", s.allow(adminOnly), s.importCriteriaSet)
 
 	a.POST("/campaigns", s.allow(adminOnly), s.openCampaign)
 	a.GET("/campaigns/:year", s.allow(anyone), s.campaignStatus) // submitters see their own line only

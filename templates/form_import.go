@@ -29,6 +29,12 @@ const (
 // report as missing, except an optional date, which becomes null. Bytes that
 // are not a form give a ValidationError too, never a panic.
 func ImportForm(data []byte) (sub *scoring.Submission, err error) {
+	return ImportFormFor(data, nil)
+}
+
+// ImportFormFor is ImportForm against a given criteria set (the one the
+// unit's campaign pinned); nil means the default set of the form's annex.
+func ImportFormFor(data []byte, set *scoring.Set) (sub *scoring.Submission, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			sub, err = nil, documentError("tệp bị hỏng, không đọc được", "the file is damaged and cannot be read")
@@ -41,7 +47,7 @@ func ImportForm(data []byte) (sub *scoring.Submission, err error) {
 		return nil, documentError("tệp không phải là bảng tính Excel (.xlsx) đọc được", "the file is not a readable XLSX workbook")
 	}
 	defer f.Close()
-	r := &formReader{f: f}
+	r := &formReader{f: f, set: set}
 	return r.read()
 }
 
@@ -106,11 +112,14 @@ func (r *formReader) read() (*scoring.Submission, error) {
 			fmt.Sprintf("form version %q is not supported", head["version"]))
 	}
 	annex := head[metaKindAnnex]
-	set, err := Load(annex)
-	if err != nil || set.Annex != annex {
+	set := r.set
+	if set == nil {
+		set, _ = Load(annex)
+	}
+	if set == nil || set.Annex != annex {
 		return nil, &scoring.ValidationError{Errors: []scoring.FieldError{{Field: "annex", Label: "Phụ lục", Code: scoring.ErrInvalid,
-			Message:   fmt.Sprintf("biểu mẫu ghi phụ lục %q, không có bộ tiêu chí này (PL01 hoặc PL02)", annex),
-			MessageEN: fmt.Sprintf("the form names annex %q, which has no criteria set (PL01 or PL02)", annex)}}}
+			Message:   fmt.Sprintf("biểu mẫu ghi phụ lục %q, không phải phụ lục của đơn vị hoặc không có bộ tiêu chí này", annex),
+			MessageEN: fmt.Sprintf("the form names annex %q: not the unit's annex, or no criteria set has it", annex)}}}
 	}
 	if d := head[metaKindDecision]; d != set.Decision {
 		return nil, &scoring.ValidationError{Errors: []scoring.FieldError{{Field: "annex", Label: "Phụ lục", Code: scoring.ErrInvalid,

@@ -5,6 +5,7 @@ import (
 
 	"ictindex/activities"
 	"ictindex/scoring"
+	"ictindex/templates"
 )
 
 // CampaignInput opens a report year's campaign.
@@ -13,6 +14,8 @@ type CampaignInput struct {
 	Settings scoring.Settings        `json:"settings"`
 	Units    []activities.UnitRef    `json:"units"`
 	Decision activities.DecisionMeta `json:"decision"`
+	// Sets are the criteria sets pinned by annex (each unit carries its own).
+	Sets map[string]templates.SetRef `json:"sets,omitempty"`
 	// RemindBefore lists how long before the deadline units that have
 	// not submitted are reminded (default 3 days and 1 day).
 	RemindBefore []time.Duration `json:"remind_before,omitempty"`

@@ -8,7 +8,6 @@ import (
 
 	"ictindex/activities"
 	"ictindex/scoring"
-	"ictindex/templates"
 )
 
 // act names the activities through a typed nil; the worker registers the
@@ -22,9 +21,11 @@ var DefaultRemindBefore = []time.Duration{72 * time.Hour, 24 * time.Hour}
 // appraisal ⇄ revision requested → appraised; or not submitted when
 // collection closes first. It archives the unit's record and returns it.
 func Unit(ctx workflow.Context, in UnitInput) (UnitResult, error) {
-	// The criteria set is parsed from data compiled into the binary: the
-	// same bytes give the same set on every replay.
-	u := &unit{in: in, set: templates.MustLoad(in.Ref.Annex)} //workflowcheck:ignore
+	set, err := loadSet(ctx, in.Ref)
+	if err != nil {
+		return UnitResult{}, err
+	}
+	u := &unit{in: in, set: set}
 	u.state = UnitState{Year: in.Year, Ref: in.Ref, Status: UnitDraft, Deadline: in.Settings.Deadline, Figures: map[string]any{}}
 	if len(u.in.RemindBefore) == 0 {
 		u.in.RemindBefore = DefaultRemindBefore
@@ -53,7 +54,7 @@ func Unit(ctx workflow.Context, in UnitInput) (UnitResult, error) {
 		return UnitResult{}, err
 	}
 	var ref activities.DocumentRef
-	err := workflow.ExecuteActivity(archiveCtx(ctx), act.StoreRecord, activities.StoreRecordInput{Year: in.Year, Record: u.record()}).Get(ctx, &ref)
+	err = workflow.ExecuteActivity(archiveCtx(ctx), act.StoreRecord, activities.StoreRecordInput{Year: in.Year, Record: u.record()}).Get(ctx, &ref)
 	if err != nil {
 		return UnitResult{}, err
 	}
@@ -97,7 +98,7 @@ func (u *unit) record() activities.UnitRecord {
 	if sub.NotSubmitted {
 		sub.Figures, sub.Appraisal = nil, nil
 	}
-	return activities.UnitRecord{Submission: sub, Evidence: u.state.Evidence, Status: u.state.Status}
+	return activities.UnitRecord{Set: u.in.Ref.Set, Submission: sub, Evidence: u.state.Evidence, Status: u.state.Status}
 }
 
 // score runs the scoring activity on the figures as they stand. Scoring
@@ -105,7 +106,7 @@ func (u *unit) record() activities.UnitRecord {
 // activity in the workflow worker: no task-queue round trip per submission.
 func (u *unit) score(ctx workflow.Context) (*activities.ScoreResult, error) {
 	var res activities.ScoreResult
-	in := activities.ScoreInput{Settings: u.in.Settings, Submission: u.submission()}
+	in := activities.ScoreInput{Set: u.in.Ref.Set, Settings: u.in.Settings, Submission: u.submission()}
 	if workflow.GetVersion(ctx, "local-scoring", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		err := workflow.ExecuteActivity(scoreCtx(ctx), act.ScoreSubmission, in).Get(ctx, &res)
 		return &res, err
@@ -162,6 +163,17 @@ func scoreCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3, NonRetryableErrorTypes: []string{activities.ErrInvalidInput}},
+	})
+}
+
+// localSetCtx: reading a pinned set from the archive; retried while the
+// archive is down, refused at once when no such set exists.
+func localSetCtx(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrInvalidInput}},
 	})
 }
 

@@ -87,7 +87,7 @@ func (s *Stack) start(maxEvidence int64) error {
 	}
 	w := worker.New(s.Client, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Archive: activities.NewArchive(s.Store), Notifier: activities.LogNotifier{Log: s.Log}})
+	w.RegisterActivity(activities.New(s.Store, activities.LogNotifier{Log: s.Log}))
 	if err := w.Start(); err != nil {
 		return err
 	}

@@ -379,7 +379,7 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 		return workflows.CampaignInput{}, nil, errs
 	}
 	// The API's own validation, and scoring's settings.
-	in, err := req.CampaignInput(time.Now())
+	in, err := w.s.CampaignInput(ctx, req, time.Now())
 	if err != nil {
 		status, msg, fields := w.s.ErrorOf(err)
 		if status != http.StatusUnprocessableEntity && status != http.StatusBadRequest {

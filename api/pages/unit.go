@@ -13,7 +13,6 @@ import (
 
 	"ictindex/api"
 	"ictindex/scoring"
-	"ictindex/templates"
 	"ictindex/workflows"
 )
 
@@ -205,7 +204,7 @@ func settingsOf(st *workflows.UnitState) *scoring.Settings {
 // unitData builds the page; posted, when not nil, are figure values to
 // show instead of the saved ones (a refused save keeps what was typed).
 func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string]any, fe []scoring.FieldError) (*unitData, error) {
-	set, err := templates.Load(st.Ref.Annex)
+	set, err := w.s.SetOf(c.Request.Context(), st.Ref.Set, st.Ref.Annex)
 	if err != nil {
 		return nil, err
 	}
@@ -610,7 +609,7 @@ func (w *web) preview(c *gin.Context) {
 		w.s.FailJSON(c, err)
 		return
 	}
-	set, err := templates.Load(st.Ref.Annex)
+	set, err := w.s.SetOf(c.Request.Context(), st.Ref.Set, st.Ref.Annex)
 	if err != nil {
 		w.s.FailJSON(c, err)
 		return

@@ -11,7 +11,6 @@ import (
 
 	"ictindex/api"
 	"ictindex/scoring"
-	"ictindex/templates"
 	"ictindex/workflows"
 )
 
@@ -130,7 +129,7 @@ func (w *web) loadSet(c *gin.Context) (*scoring.Set, workflows.UnitState, bool) 
 		w.failPage(c, err)
 		return nil, st, false
 	}
-	set, err := templates.Load(st.Ref.Annex)
+	set, err := w.s.SetOf(c.Request.Context(), st.Ref.Set, st.Ref.Annex)
 	if err != nil {
 		w.failPage(c, err)
 		return nil, st, false

@@ -36,6 +36,7 @@ const (
 	ActionDeleteUnit     = "xoa-don-vi"
 	ActionImportUnits    = "nhap-don-vi"
 	ActionImportUsers    = "nhap-nguoi-dung"
+	ActionImportCriteria = "nhap-bo-tieu-chi"
 )
 
 var actionLabels = map[string]string{
@@ -54,6 +55,7 @@ var actionLabels = map[string]string{
 	ActionDeleteUnit:     "Xoá đơn vị",
 	ActionImportUnits:    "Nhập danh mục đơn vị",
 	ActionImportUsers:    "Nhập người dùng từ tệp cũ",
+	ActionImportCriteria: "Nhập bộ tiêu chí",
 }
 
 // ActionLabel is an action's Vietnamese name, for the audit page; an
@@ -80,6 +82,12 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, by, action, target, detai
 
 // Audit returns entries newest first, limit (1–1000, default 50) from
 // offset, and how many there are in all.
+// Record writes an audit entry for an action kept outside this database
+// (a criteria set imported into the archive).
+func (s *Store) Record(ctx context.Context, by, action, target, detail string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, by, action, target, detail) })
+}
+
 func (s *Store) Audit(ctx context.Context, limit, offset int) ([]AuditEntry, int, error) {
 	if limit <= 0 {
 		limit = 50

@@ -11,10 +11,25 @@ import (
 )
 
 func init() {
-	commands["criteria"] = command{summary: "liệt kê bộ tiêu chí PL01 hoặc PL02 với điểm tối đa", run: runCriteria}
+	commands["criteria"] = command{summary: "bộ tiêu chí: liệt kê (PL01|PL02), kiểm tra (check TỆP), nhập (import TỆP), danh sách (list)", run: runCriteria}
 }
 
-func runCriteria(_ context.Context, e *env, args []string) error {
+func runCriteria(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return runCriteriaCheck(e, args[1:])
+		case "import":
+			return runCriteriaImport(ctx, e, args[1:])
+		case "list":
+			return runCriteriaList(ctx, e, args[1:])
+		}
+	}
+	return runCriteriaShow(e, args)
+}
+
+// runCriteriaShow prints an embedded set's criteria with their maxima.
+func runCriteriaShow(e *env, args []string) error {
 	fs := flag.NewFlagSet("criteria", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "in bộ tiêu chí dạng JSON")
@@ -23,7 +38,7 @@ func runCriteria(_ context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	if len(pos) != 1 {
-		return badInput(fmt.Errorf("cách dùng: ictindex criteria PL01|PL02 [--json]"))
+		return badInput(fmt.Errorf("cách dùng: ictindex criteria PL01|PL02 [--json] | check TỆP.yaml | import TỆP.yaml | list"))
 	}
 	set, err := templates.Load(pos[0])
 	if err != nil {
@@ -66,7 +81,7 @@ func runCriteria(_ context.Context, e *env, args []string) error {
 		}
 	}
 	t.rule()
-	t.add("", "TỔNG ĐIỂM", scoring.Whole(100).String(), "")
+	t.add("", "TỔNG ĐIỂM", set.Total.String(), "")
 	t.print(e.stdout)
 	fmt.Fprintf(e.stdout, "\n%s. %s\n", set.DeductSect, set.DeductTitle)
 	for _, d := range set.Deductions {

@@ -46,7 +46,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w := newWorker(st.client, activities.NewArchive(st.store), activities.LogNotifier{Log: log})
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: log})
 	if err := w.Start(); err != nil {
 		return err
 	}

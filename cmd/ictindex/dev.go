@@ -46,7 +46,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w := newWorker(st.client, activities.NewArchive(st.store), notifierFromEnv(log))
+	w := newWorker(st.client, st.store, notifierFromEnv(log))
 	if err := w.Start(); err != nil {
 		return err
 	}

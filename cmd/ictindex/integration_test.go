@@ -52,7 +52,7 @@ func testStack(t *testing.T) (*stack, worker.Worker) {
 
 func startWorker(t *testing.T, st *stack) worker.Worker {
 	t.Helper()
-	w := newWorker(st.client, activities.NewArchive(st.store), activities.LogNotifier{Log: st.log})
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestSampleProvinceEndToEnd(t *testing.T) {
 	if err != nil || len(unit.Evidence) != 2 {
 		t.Fatalf("SNV evidence: %v %d", err, len(unit.Evidence))
 	}
-	acts := &activities.Activities{Archive: activities.NewArchive(st.store)}
+	acts := activities.New(st.store, nil)
 	ev := unit.Evidence[0]
 	if err := acts.VerifyEvidence(ctx, ev); err != nil {
 		t.Fatalf("untouched evidence fails verification: %v", err)

@@ -110,10 +110,10 @@ func quietLogger(l *slog.Logger) sdklog.Logger { return sdklog.NewStructuredLogg
 
 // newWorker builds a worker for the campaign's task queue with every
 // workflow and activity registered.
-func newWorker(c client.Client, a activities.Archive, n activities.Notifier) worker.Worker {
+func newWorker(c client.Client, a *archive.Store, n activities.Notifier) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Archive: a, Notifier: n})
+	w.RegisterActivity(activities.New(a, n))
 	return w
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"ictindex/activities"
 	"ictindex/archive"
 )
 
@@ -46,7 +45,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer c.Close()
-	w := newWorker(c, activities.NewArchive(store), notifierFromEnv(log))
+	w := newWorker(c, store, notifierFromEnv(log))
 	return w.Run(interruptOn(ctx))
 }
 
