@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -43,6 +45,14 @@ func matrix(year int) []matrixRoute {
 	return []matrixRoute{
 		{"GET", "/api/me", everyone, false, none},
 		{"GET", "/api/forms/PL01.xlsx", everyone, false, none},
+		{"GET", "/api/criteria-sets", deptOnly, false, none},
+		{"POST", "/api/criteria-sets", []string{uAdmin}, false, func(t *testing.T) payload {
+			set, err := os.ReadFile("../templates/testdata/sets/dti-2026-XA.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return payload{R: bytes.NewReader(set), CType: "application/yaml"}
+		}},
 		{"GET", "/api/campaigns/{year}", everyone, false, none},
 		{"POST", "/api/campaigns", []string{uAdmin}, false, js(map[string]any{"year": year, "sample_units": []string{unitA},
 			"decision": map[string]string{"number": "1/QĐ-UBND", "signer": "A"}})},
