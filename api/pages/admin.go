@@ -41,6 +41,8 @@ func (w *web) adminRoutes(p *gin.RouterGroup) {
 	p.POST("/quan-tri/nhap-don-vi", admin, w.importUnits)
 	p.GET("/quan-tri/mau-danh-muc-don-vi.xlsx", admin, w.unitsTemplate)
 
+	p.GET("/quan-tri/bo-tieu-chi", admin, w.criteriaPage)
+	p.POST("/quan-tri/bo-tieu-chi", admin, w.importCriteria)
 	p.GET("/quan-tri/nhat-ky", admin, w.auditPage)
 
 	anyone := w.allow(api.Anyone)
@@ -52,16 +54,17 @@ func (w *web) adminRoutes(p *gin.RouterGroup) {
 // pages.go's flashText knows the others. Unknown keys say nothing.
 func adminFlash(key string) string {
 	return map[string]string{
-		"da-doi-vai-tro":  "Đã đổi vai trò hoặc đơn vị. Các phiên đăng nhập của người này đã kết thúc.",
-		"khong-doi":       "Không có gì thay đổi.",
-		"da-khoa":         "Đã khóa tài khoản. Các phiên đăng nhập và token API của người này đã bị thu hồi.",
-		"da-mo-khoa":      "Đã mở khóa tài khoản.",
-		"da-them-don-vi":  "Đã thêm đơn vị vào danh mục.",
-		"da-sua-don-vi":   "Đã lưu thông tin đơn vị.",
-		"da-xoa-don-vi":   "Đã xóa đơn vị khỏi danh mục.",
-		"da-nhap-don-vi":  "Đã nhập danh mục đơn vị.",
-		"da-doi-mat-khau": "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.",
-		"da-dat-mat-khau": "Đã đặt mật khẩu mới. Bạn có thể đăng nhập bằng mật khẩu này.",
+		"da-doi-vai-tro":      "Đã đổi vai trò hoặc đơn vị. Các phiên đăng nhập của người này đã kết thúc.",
+		"khong-doi":           "Không có gì thay đổi.",
+		"da-khoa":             "Đã khóa tài khoản. Các phiên đăng nhập và token API của người này đã bị thu hồi.",
+		"da-mo-khoa":          "Đã mở khóa tài khoản.",
+		"da-them-don-vi":      "Đã thêm đơn vị vào danh mục.",
+		"da-sua-don-vi":       "Đã lưu thông tin đơn vị.",
+		"da-xoa-don-vi":       "Đã xóa đơn vị khỏi danh mục.",
+		"da-nhap-don-vi":      "Đã nhập danh mục đơn vị.",
+		"da-nhap-bo-tieu-chi": "Đã nhập bộ tiêu chí vào kho lưu trữ. Chọn bộ này khi mở đợt đánh giá mới.",
+		"da-doi-mat-khau":     "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.",
+		"da-dat-mat-khau":     "Đã đặt mật khẩu mới. Bạn có thể đăng nhập bằng mật khẩu này.",
 	}[key]
 }
 
@@ -163,6 +166,7 @@ func (w *web) adminHome(c *gin.Context) {
 	cards := []adminCard{
 		{"/quan-tri/nguoi-dung", "Người dùng và vai trò", strconv.Itoa(len(users)) + " tài khoản, " + strconv.Itoa(disabled) + " đang bị khóa. Thêm người dùng, đổi vai trò, khóa tài khoản, cấp mã đặt lại mật khẩu."},
 		{"/quan-tri/don-vi", "Danh mục đơn vị", strconv.Itoa(len(units)) + " đơn vị. Thêm, sửa, xóa đơn vị; nhập danh mục từ tệp XLSX hoặc CSV."},
+		{"/quan-tri/bo-tieu-chi", "Bộ tiêu chí", "Các bộ tiêu chí có sẵn và đã nhập; nhập bộ tiêu chí của quyết định mới từ tệp YAML hoặc JSON."},
 		{"/quan-tri/nhat-ky", "Nhật ký quản trị", strconv.Itoa(entries) + " thao tác đã ghi: ai làm gì, lúc nào."},
 		{"/dot", "Các đợt đánh giá", "Mở đợt đánh giá hằng năm, gia hạn cho đơn vị, khóa thu thập báo cáo."},
 	}

@@ -48,31 +48,70 @@ const defaultSigner = "Chủ tịch UBND tỉnh"
 // own default, workflows.CampaignInput.RemindBefore).
 var defaultRemind = []int{3, 1}
 
-// criteriaSet is one criteria set the form offers for an annex.
+// criteriaSet is one criteria set the form offers for an annex; its
+// form value is the set's key and SHA-256 ("3299-PL01@…").
 type criteriaSet struct {
 	File, Decision, DecisionDate, Title string
 	Criteria                            int
 	Max                                 scoring.Fixed
+	Source                              string // "có sẵn" or "nhập ngày 02/12/2026"
 }
 
-// criteriaSets lists the embedded sets of an annex (today the 3299 sets).
-func criteriaSets(annex string) []criteriaSet {
-	var out []criteriaSet
-	for _, name := range templates.Available() {
-		if !strings.HasSuffix(name, "-"+annex+".yaml") {
-			continue
-		}
-		set, err := templates.LoadFile(name)
-		if err != nil || set.Annex != annex {
-			continue
-		}
-		cs := criteriaSet{File: name, Decision: set.Decision, DecisionDate: set.DecisionDate, Title: set.Title, Criteria: len(set.Criteria())}
-		for _, cr := range set.Criteria() {
-			cs.Max += cr.Max
-		}
-		out = append(out, cs)
+// formSets are the sets the system knows, by annex, the built-in first.
+type formSets map[string][]criteriaSet
+
+// criteriaSets lists the sets of every annex: built in and imported.
+func (w *web) criteriaSets(ctx context.Context) (formSets, error) {
+	all, err := w.s.CriteriaSets(ctx)
+	if err != nil {
+		return nil, err
 	}
+	out := formSets{}
+	for _, si := range all {
+		cs := criteriaSet{File: si.Ref.Key + "@" + si.Ref.Hash, Decision: si.Decision, DecisionDate: si.DecisionDate, Title: si.Title,
+			Criteria: si.Criteria, Max: si.Total, Source: "có sẵn"}
+		if si.StoredAt != nil {
+			cs.Source = "nhập ngày " + si.StoredAt.In(scoring.Vietnam).Format("02/01/2006")
+		}
+		out[si.Annex] = append(out[si.Annex], cs)
+	}
+	return out, nil
+}
+
+// pick is the chosen set of an annex: the one whose value was posted,
+// else the first (the built-in one).
+func (fs formSets) pick(annex, posted string) (criteriaSet, bool) {
+	for _, s := range fs[annex] {
+		if s.File == posted {
+			return s, true
+		}
+	}
+	if posted == "" && len(fs[annex]) > 0 {
+		return fs[annex][0], true
+	}
+	return criteriaSet{}, false
+}
+
+// annexes are the annexes the form shows: those of the known sets and of
+// the registry's units, in code order.
+func (fs formSets) annexes(units []store.Unit) []string {
+	var out []string
+	for a := range fs {
+		out = append(out, a)
+	}
+	for _, u := range units {
+		if !slices.Contains(out, u.Annex) {
+			out = append(out, u.Annex)
+		}
+	}
+	slices.Sort(out)
 	return out
+}
+
+// parseSetValue reads a posted "key@sha256".
+func parseSetValue(v string) templates.SetRef {
+	key, hash, _ := strings.Cut(v, "@")
+	return templates.SetRef{Key: key, Hash: hash}
 }
 
 // openAnnex is an annex's part of the form.
@@ -134,14 +173,25 @@ type fieldMsg struct{ Field, Label, Message string }
 var openLabels = map[string]string{
 	fYear: "Năm báo cáo", fDeadDate: "Ngày hạn nộp", fDeadTime: "Giờ hạn nộp", fCutOff: "Ngày chốt số liệu",
 	fHolidays: "Ngày nghỉ lễ", fRemind: "Nhắc hạn", fDecNo: "Số quyết định", fDecSign: "Người ký", fDecDate: "Ngày quyết định",
-	fUnits: "Đơn vị tham gia", fSetPrefx + scoring.AnnexPL01: "Bộ tiêu chí PL01", fSetPrefx + scoring.AnnexPL02: "Bộ tiêu chí PL02",
+	fUnits: "Đơn vị tham gia",
+}
+
+// openLabel names a form field for the error summary.
+func openLabel(f string) string {
+	if a, ok := strings.CutPrefix(f, fSetPrefx); ok {
+		return "Bộ tiêu chí " + a
+	}
+	return openLabels[f]
 }
 
 func annexLabel(a string) string {
-	if a == scoring.AnnexPL01 {
+	switch a {
+	case scoring.AnnexPL01:
 		return "Sở, ban, ngành (PL01)"
+	case scoring.AnnexPL02:
+		return "UBND cấp huyện (PL02)"
 	}
-	return "UBND cấp huyện (PL02)"
+	return "Phụ lục " + a
 }
 
 // openForm shows the form with its defaults.
@@ -186,8 +236,14 @@ func (w *web) renderOpen(c *gin.Context, status int, v openValues, units []store
 			d.Fixed = append(d.Fixed, dmy(h)[:5])
 		}
 	}
-	for _, a := range templates.Annexes() {
-		oa := openAnnex{Annex: a, Label: annexLabel(a), Sets: criteriaSets(a), Set: v.Sets[a]}
+	sets, err := w.criteriaSets(c.Request.Context())
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	annexes := sets.annexes(units)
+	for _, a := range annexes {
+		oa := openAnnex{Annex: a, Label: annexLabel(a), Sets: sets[a], Set: v.Sets[a]}
 		for _, u := range units {
 			if u.Annex != a {
 				continue
@@ -201,11 +257,17 @@ func (w *web) renderOpen(c *gin.Context, status int, v openValues, units []store
 			}
 			oa.Units = append(oa.Units, ou)
 		}
-		d.Annexes = append(d.Annexes, oa)
+		if len(oa.Units) > 0 {
+			d.Annexes = append(d.Annexes, oa)
+		}
 	}
-	for _, f := range []string{fYear, fSetPrefx + scoring.AnnexPL01, fSetPrefx + scoring.AnnexPL02, fDeadDate, fDeadTime, fCutOff, fHolidays, fRemind, fDecNo, fDecSign, fDecDate, fUnits} {
+	order := []string{fYear}
+	for _, a := range annexes {
+		order = append(order, fSetPrefx+a)
+	}
+	for _, f := range append(order, fDeadDate, fDeadTime, fCutOff, fHolidays, fRemind, fDecNo, fDecSign, fDecDate, fUnits) {
 		if m, ok := errs[f]; ok {
-			d.Summary = append(d.Summary, fieldMsg{Field: f, Label: openLabels[f], Message: m})
+			d.Summary = append(d.Summary, fieldMsg{Field: f, Label: openLabel(f), Message: m})
 		}
 	}
 	if m, ok := errs[""]; ok {
@@ -229,8 +291,10 @@ func (w *web) openSubmit(c *gin.Context) {
 	v := openValues{Year: c.PostForm(fYear), DeadDate: c.PostForm(fDeadDate), DeadTime: c.PostForm(fDeadTime), CutOff: c.PostForm(fCutOff),
 		Holidays: c.PostForm(fHolidays), Remind: c.PostForm(fRemind), DecNo: c.PostForm(fDecNo), DecSign: c.PostForm(fDecSign),
 		DecDate: c.PostForm(fDecDate), Sets: map[string]string{}, Units: map[string]bool{}}
-	for _, a := range templates.Annexes() {
-		v.Sets[a] = c.PostForm(fSetPrefx + a)
+	for k, vals := range c.Request.PostForm {
+		if a, ok := strings.CutPrefix(k, fSetPrefx); ok && len(vals) > 0 && vals[0] != "" {
+			v.Sets[a] = vals[0]
+		}
 	}
 	for _, code := range c.PostFormArray(fUnits) {
 		v.Units[code] = true
@@ -274,13 +338,20 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 	case year < 2000 || year > 2200:
 		errs[fYear] = "Năm báo cáo phải từ 2000 đến 2200"
 	}
-	for _, a := range templates.Annexes() {
-		sets := criteriaSets(a)
-		if v.Sets[a] != "" && !slices.ContainsFunc(sets, func(s criteriaSet) bool { return s.File == v.Sets[a] }) {
-			errs[fSetPrefx+a] = "Bộ tiêu chí không có trong hệ thống"
-		}
+	sets, err := w.criteriaSets(ctx)
+	if err != nil {
+		errs[""] = "Không đọc được danh sách bộ tiêu chí: " + err.Error()
+		return workflows.CampaignInput{}, nil, errs
 	}
-	req := api.OpenCampaignRequest{Year: year, Decision: api.DecisionRequest{Number: strings.TrimSpace(v.DecNo), Signer: strings.TrimSpace(v.DecSign)}}
+	req := api.OpenCampaignRequest{Year: year, Decision: api.DecisionRequest{Number: strings.TrimSpace(v.DecNo), Signer: strings.TrimSpace(v.DecSign)},
+		Sets: map[string]templates.SetRef{}}
+	for a, posted := range v.Sets {
+		if _, ok := sets.pick(a, posted); !ok {
+			errs[fSetPrefx+a] = "Bộ tiêu chí không có trong hệ thống"
+			continue
+		}
+		req.Sets[a] = parseSetValue(posted)
+	}
 	var deadline time.Time
 	if d, ok := formDate(v.DeadDate, fDeadDate, "Ngày hạn nộp", errs); ok {
 		tm := strings.TrimSpace(v.DeadTime)
@@ -422,20 +493,17 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 	for _, h := range pv.Holidays {
 		pv.HolidayText = append(pv.HolidayText, dmy(h))
 	}
-	for _, a := range templates.Annexes() {
+	for _, a := range sets.annexes(registry) {
 		ap := openAnnexPreview{Annex: a, Label: annexLabel(a)}
-		sets := criteriaSets(a)
-		for _, s := range sets {
-			if s.File == v.Sets[a] || (v.Sets[a] == "" && ap.Set.File == "") {
-				ap.Set = s
-			}
-		}
+		ap.Set, _ = sets.pick(a, v.Sets[a])
 		for _, u := range in.Units {
 			if u.Annex == a {
 				ap.Units = append(ap.Units, byCode[u.Unit.Code])
 			}
 		}
-		pv.Annexes = append(pv.Annexes, ap)
+		if len(ap.Units) > 0 {
+			pv.Annexes = append(pv.Annexes, ap)
+		}
 	}
 	return in, pv, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"ictindex/templates"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,9 +53,18 @@ func campaignStarted(t *testing.T, year int) bool {
 // openForm is a filled open-campaign form.
 func openFormValues(c caller, year int, step string, units ...string) url.Values {
 	y := itoa(year)
-	return url.Values{"csrf": {c.CSRF}, "nam": {y}, "bo-PL01": {"3299-PL01.yaml"}, "bo-PL02": {"3299-PL02.yaml"},
+	return url.Values{"csrf": {c.CSRF}, "nam": {y}, "bo-PL01": {defaultSet("PL01")}, "bo-PL02": {defaultSet("PL02")},
 		"han-ngay": {y + "-11-20"}, "han-gio": {"23:59:59"}, "chot": {y + "-11-10"}, "nghi": {"17/02/" + y + "\n" + y + "-02-18"},
 		"nhac": {"5, 2"}, "qd-so": {"21/QĐ-UBND"}, "qd-ky": {"Trịnh Xuân Trường"}, "buoc": {step}, "don-vi": units}
+}
+
+// defaultSet is the form value of an annex's built-in set.
+func defaultSet(annex string) string {
+	ref, err := templates.DefaultRef(annex)
+	if err != nil {
+		panic(err)
+	}
+	return ref.Key + "@" + ref.Hash
 }
 
 var errField = regexp.MustCompile(`id="([a-z-]+)-err"`)
