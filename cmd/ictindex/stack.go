@@ -68,9 +68,11 @@ func startStack(ctx context.Context, opt stackOptions) (*stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MinIO: %w (install it with deploy/install-minio.sh)", err)
 	}
-	// The server's own system workers warn at every shutdown: errors only.
-	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	s.temporal, err = temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(opt.DataDir, "temporal"), Port: opt.TemporalPort, Logger: serverLog})
+	// Warnings and errors: the server's retried trouble is demoted and its
+	// shutdown silenced by temporalserver, so what remains is worth a look.
+	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s.temporal, err = temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(opt.DataDir, "temporal"), Port: opt.TemporalPort, Logger: serverLog,
+		DynamicConfigFile: os.Getenv(temporalserver.DynamicConfigEnv)})
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("Temporal: %w", err)

@@ -54,6 +54,15 @@ type Config struct {
 	// Retention is how long closed workflows are kept, applied when the
 	// namespace is created. Default DefaultRetention.
 	Retention time.Duration
+	// DynamicConfigFile names a file of dynamic config overrides in the
+	// server's own YAML format (keys such as
+	// "limit.numPendingChildExecutions.error", each with a list of values
+	// and optional constraints). Its keys replace the package's defaults;
+	// it is read once, at start. A file that is missing or that the server's
+	// loader finds fault with fails Start. Empty: the defaults only. The
+	// ictindex commands take it from the environment variable
+	// DynamicConfigEnv.
+	DynamicConfigFile string
 	// Logger receives the server's logs. Default: warnings and errors only,
 	// written to standard error.
 	Logger *slog.Logger

@@ -2,7 +2,9 @@ package temporalserver
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
@@ -53,6 +55,7 @@ func (l slogLogger) SLog() *slog.Logger { return l.log }
 
 func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 	ctx := context.Background()
+	level = demoted(level, tags)
 	if level < l.floor.Level() || !l.log.Enabled(ctx, level) {
 		return
 	}
@@ -65,4 +68,33 @@ func tagsToAttrs(tags []tag.Tag) []slog.Attr {
 		attrs[i] = slog.Any(t.Key(), t.Value())
 	}
 	return attrs
+}
+
+// demoted lowers the level of records whose error the server recovers from
+// by itself, so that ERROR stays for what needs a look:
+//   - the caller went away ("context canceled": a poll or a request given
+//     up, a task the queue runs again): INFO;
+//   - a deadline passed ("context deadline exceeded") or SQLite was busy
+//     ("database is locked", returned as Unavailable): the operation is
+//     retried, but it says the store is overloaded or held by another
+//     process: WARN.
+func demoted(level slog.Level, tags []tag.Tag) slog.Level {
+	if level < slog.LevelWarn {
+		return level
+	}
+	for _, t := range tags {
+		if t.Key() != "error" {
+			continue
+		}
+		errText := fmt.Sprint(t.Value())
+		switch {
+		case strings.Contains(errText, context.Canceled.Error()):
+			return slog.LevelInfo
+		case strings.Contains(errText, context.DeadlineExceeded.Error()),
+			strings.Contains(errText, "database is locked"),
+			strings.Contains(errText, "SQLITE_BUSY"):
+			return min(level, slog.LevelWarn)
+		}
+	}
+	return level
 }

@@ -42,6 +42,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before anything touches the data folder or a port.
+	dynamicValues, err := dynamicConfig(cfg.DynamicConfigFile)
+	if err != nil {
+		return nil, err
+	}
 	ports, err := pickPorts(cfg)
 	if err != nil {
 		return nil, err
@@ -64,7 +69,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		temporal.WithConfig(serverConfig(cfg, sqlCfg, ports)),
 		temporal.WithStaticHosts(staticHosts(cfg, ports)),
 		temporal.WithLogger(logger),
-		temporal.WithDynamicConfigClient(dynamicConfig()),
+		temporal.WithDynamicConfigClient(dynamicValues),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: creating server: %w", err)

@@ -46,12 +46,22 @@ func sqliteConfig(cfg Config) (*config.SQL, error) {
 		return nil, fmt.Errorf("temporalserver: data dir: %w", err)
 	}
 	sqlCfg.DatabaseName = filepath.Join(dir, DatabaseFileName)
-	// Write-ahead logging lets readers run beside the one writer, and
-	// synchronous=NORMAL syncs at checkpoints rather than at every commit:
-	// a crashed process loses nothing; a power cut may lose the last
-	// moments, which a dev stack can afford (production uses PostgreSQL).
+	// Write-ahead logging with synchronous=NORMAL syncs at checkpoints
+	// rather than at every commit: a crashed process loses nothing; a power
+	// cut may lose the last moments, which a dev stack can afford
+	// (production uses PostgreSQL).
+	//
+	// One connection, as the Temporal CLI's dev server has (the plugin's
+	// default): every service of the process shares the plugin's pool for
+	// this file, so one connection serialises all statements. With several,
+	// SQLite refuses a write at once, busy_timeout or not, when a
+	// transaction that began by reading must become a writer while another
+	// connection writes ("database is locked", SQLITE_BUSY and
+	// SQLITE_BUSY_SNAPSHOT): under load the history service then logged
+	// such errors by the dozen and retried, and a failed shard update cost
+	// the shard. busy_timeout stays for another process opening the file.
 	sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "NORMAL", "busy_timeout": "10000"}
-	sqlCfg.MaxConns, sqlCfg.MaxIdleConns = 4, 4
+	sqlCfg.MaxConns, sqlCfg.MaxIdleConns = 1, 1
 	return sqlCfg, nil
 }
 
