@@ -181,7 +181,11 @@ func (a *Activities) loadRecords(ctx context.Context, refs []DocumentRef) ([]Uni
 // Rank scores every archived unit record, ranks each annex (R9) and
 // archives the results JSON.
 func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error) {
-	recs, err := a.loadRecords(ctx, in.Records)
+	refs, err := a.recordRefs(ctx, in.Records, in.Manifest)
+	if err != nil {
+		return RankResult{}, err
+	}
+	recs, err := a.loadRecords(ctx, refs)
 	if err != nil {
 		return RankResult{}, err
 	}
@@ -208,6 +212,18 @@ func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error)
 			out.Places = append(out.Places, Place{Annex: r.Annex, Code: row.Unit.Code, Rank: row.Rank, Final: row.Final})
 		}
 	}
+	if in.Manifest == nil {
+		return out, nil
+	}
+	data, err = json.Marshal(out.Places)
+	if err != nil {
+		return RankResult{}, invalid(err)
+	}
+	pd, err := a.Archive.PutDocument(ctx, PlacesKey(in.Year), data, "application/json", false)
+	if err != nil {
+		return RankResult{}, err
+	}
+	out.Places, out.PlacesDoc = nil, &pd
 	return out, nil
 }
 

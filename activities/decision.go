@@ -20,7 +20,11 @@ func (a *Activities) DraftDecision(ctx context.Context, in DraftInput) (Document
 	if err := json.Unmarshal(data, &res); err != nil {
 		return DocumentRef{}, invalid(fmt.Errorf("results: %w", err))
 	}
-	recs, err := a.loadRecords(ctx, in.Records)
+	refs, err := a.recordRefs(ctx, in.Records, in.Manifest)
+	if err != nil {
+		return DocumentRef{}, err
+	}
+	recs, err := a.loadRecords(ctx, refs)
 	if err != nil {
 		return DocumentRef{}, err
 	}

@@ -88,12 +88,19 @@ type RankInput struct {
 	Year     int              `json:"year"`
 	Settings scoring.Settings `json:"settings"`
 	Records  []DocumentRef    `json:"records"`
+	// Manifest names the records instead of Records, for campaigns of
+	// thousands of units; the result then carries no Places (they are in
+	// the results document).
+	Manifest *DocumentRef `json:"manifest,omitempty"`
 }
 
 // RankResult is where the results are and each unit's place in brief.
 type RankResult struct {
 	Results DocumentRef `json:"results"`
 	Places  []Place     `json:"places"`
+	// PlacesDoc is the archived []Place, given instead of Places when the
+	// records came by manifest.
+	PlacesDoc *DocumentRef `json:"places_doc,omitempty"`
 }
 
 // Place is one unit's rank and final score.
@@ -117,6 +124,8 @@ type DraftInput struct {
 	Results  DocumentRef   `json:"results"`
 	Records  []DocumentRef `json:"records"`
 	Decision DecisionMeta  `json:"decision"`
+	// Manifest names the records instead of Records (see RankInput).
+	Manifest *DocumentRef `json:"manifest,omitempty"`
 }
 
 // PublishInput locks the decision and the results in the archive.

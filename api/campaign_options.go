@@ -7,6 +7,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"ictindex/activities"
 	"ictindex/workflows"
 )
 
@@ -34,6 +35,19 @@ func (s *Server) OpenCampaign(ctx context.Context, req OpenCampaignRequest, now 
 // has validated (the pages add what the JSON request cannot say, such as
 // the reminder days).
 func (s *Server) StartCampaign(ctx context.Context, in workflows.CampaignInput) (OpenCampaignResponse, error) {
+	n := len(in.Units)
+	if in.Roster == nil && n > 0 {
+		// The units go to the archive and the campaign gets their key, so
+		// its input is as small at 10,000 units as at ten.
+		ref, err := activities.PutRoster(ctx, activities.NewArchive(s.store), in.Year, in.Units)
+		if err != nil {
+			return OpenCampaignResponse{}, err
+		}
+		in.Roster, in.Total, in.Units = &ref, n, nil
+	}
+	if in.Fanout == 0 {
+		in.Fanout = s.cfg.Fanout
+	}
 	run, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.CampaignWorkflowID(in.Year), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -42,5 +56,5 @@ func (s *Server) StartCampaign(ctx context.Context, in workflows.CampaignInput) 
 	if err != nil {
 		return OpenCampaignResponse{}, err
 	}
-	return OpenCampaignResponse{Year: in.Year, WorkflowID: run.GetID(), RunID: run.GetRunID(), Units: len(in.Units)}, nil
+	return OpenCampaignResponse{Year: in.Year, WorkflowID: run.GetID(), RunID: run.GetRunID(), Units: n}, nil
 }

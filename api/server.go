@@ -27,6 +27,9 @@ type Config struct {
 	// allowed within LoginRateWindow; default 5 per minute.
 	LoginRateLimit  int
 	LoginRateWindow time.Duration
+	// Fanout is how many children one campaign workflow holds open at
+	// once (ICTINDEX_FANOUT; 0: workflows.DefaultFanout).
+	Fanout int
 }
 
 // Deps is what the server talks to.
@@ -48,6 +51,7 @@ type Server struct {
 	limiter  *loginLimiter
 	metrics  *metrics
 	cache    *stateCache // the pages' read model
+	shards   shardCache  // sharded campaigns' units and places
 	sets     *templates.Library
 	engine   *gin.Engine
 }

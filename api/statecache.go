@@ -193,6 +193,9 @@ func (c *stateCache) readCampaign(ctx context.Context, y int) (workflows.Campaig
 	if err := c.s.query(ctx, workflows.CampaignWorkflowID(y), &st); err != nil {
 		return st, err
 	}
+	if err := c.s.expandCampaign(ctx, &st); err != nil {
+		return st, err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e := &c.year(y).camp; e.gen == gen {

@@ -32,6 +32,11 @@ func (s *Server) update(ctx context.Context, workflowID, name string, args, resu
 	case *workflows.UnitState:
 		s.cache.wroteUnit(*st)
 	case *workflows.CampaignStatus:
+		s.forgetShards()
+		if err := s.expandCampaign(ctx, st); err != nil {
+			s.cache.failedUpdate(workflowID) // done, but its units could not be read
+			return nil
+		}
 		s.cache.wroteCampaign(*st)
 	default:
 		s.cache.failedUpdate(workflowID)

@@ -10,8 +10,22 @@ import (
 
 // Campaign is a report year's cycle: opened → forms issued → collecting →
 // appraising → ranked → decision drafted → published (after a leader
-// approves). It runs one Unit child per participating unit.
+// approves). Since version 1 it runs its units in shards (see Shard), so
+// that nothing in it grows with the number of units; histories recorded
+// before run one Unit child per unit, as they were.
 func Campaign(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
+	if workflow.GetVersion(ctx, "sharded", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return CampaignPerUnit(ctx, in)
+	}
+	return campaignSharded(ctx, in)
+}
+
+// CampaignPerUnit is the Campaign workflow as it ran before shards: one
+// Unit child per unit, each held open by the campaign, and every unit in
+// its input, status and activity payloads. It replays the histories
+// recorded then; new campaigns never take it (tests register it to show
+// the limits it breaks).
+func CampaignPerUnit(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
 	c := &campaign{in: in}
 	c.status = CampaignStatus{Year: in.Year, Phase: PhaseOpened, Deadline: in.Settings.Deadline}
 	for _, u := range in.Units {
@@ -39,21 +53,32 @@ func Campaign(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
 	if err := c.draft(ctx); err != nil {
 		return CampaignResult{}, err
 	}
+	return c.finish(ctx)
+}
+
+// finish waits for the approval and returns the locked documents.
+func (c *campaign) finish(ctx workflow.Context) (CampaignResult, error) {
 	if err := workflow.Await(ctx, func() bool {
 		return c.status.Phase == PhasePublished && workflow.AllHandlersFinished(ctx)
 	}); err != nil {
 		return CampaignResult{}, err
 	}
-	return CampaignResult{Year: in.Year, Results: *c.status.Results, Decision: *c.status.Decision}, nil
+	return CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}, nil
 }
 
 // campaign is the Campaign workflow's state and steps.
 type campaign struct {
 	in       CampaignInput
 	status   CampaignStatus
-	children []workflow.ChildWorkflowFuture
-	records  []activities.DocumentRef // by unit, once done
+	children []workflow.ChildWorkflowFuture // units, or shards when sharded
+	records  []activities.DocumentRef       // by unit, once done
 	done     int
+
+	sharded  bool
+	started  bool                     // the shards are started
+	manifest *activities.DocumentRef  // of every unit's record, when sharded
+	parts    []activities.DocumentRef // by shard, once done
+	failed   ShardResult              // units that ended without a record
 }
 
 func (c *campaign) log(ctx workflow.Context, by, action, detail string) {
@@ -138,6 +163,10 @@ func (c *campaign) validateCloseCollection(ctx workflow.Context, a ActorArgs) er
 func (c *campaign) closeCollection(ctx workflow.Context, a ActorArgs) (CampaignStatus, error) {
 	c.status.Phase = PhaseAppraising
 	c.log(ctx, a.By, "khóa thu thập báo cáo", "")
+	if c.sharded {
+		signalOpen(ctx, c.children, func(i int) bool { return c.status.Shards[i].Done })
+		return c.status, nil
+	}
 	for i, f := range c.children {
 		if !c.status.Units[i].Done {
 			_ = f.SignalChildWorkflow(ctx, SignalCollectionClosed, nil).Get(ctx, nil) // a unit that just finished needs no signal
@@ -148,6 +177,9 @@ func (c *campaign) closeCollection(ctx workflow.Context, a ActorArgs) (CampaignS
 
 // rank scores and ranks every unit from the archived records.
 func (c *campaign) rank(ctx workflow.Context) error {
+	if c.sharded {
+		return c.rankSharded(ctx)
+	}
 	var out activities.RankResult
 	for i, s := range c.status.Units {
 		if !s.Done || s.Record == nil {
@@ -168,7 +200,7 @@ func (c *campaign) rank(ctx workflow.Context) error {
 func (c *campaign) draft(ctx workflow.Context) error {
 	var ref activities.DocumentRef
 	err := workflow.ExecuteActivity(documentCtx(ctx), act.DraftDecision,
-		activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: c.in.Decision}).Get(ctx, &ref)
+		activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: c.in.Decision, Manifest: c.manifest}).Get(ctx, &ref)
 	if err != nil {
 		return err
 	}

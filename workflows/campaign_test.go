@@ -54,6 +54,16 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 	h.update(100*time.Hour+2*time.Minute, id("BTG"), "btg late submit", UpdateSubmit, ActorArgs{By: "btg"})
 	h.update(101*time.Hour, id("SNV"), "snv finish", UpdateFinishAppraisal, ActorArgs{By: appraiser})
 	h.update(102*time.Hour, id("DPTTH"), "tv finish", UpdateFinishAppraisal, ActorArgs{By: appraiser})
+	var collecting ShardStatus
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflowByID(ShardWorkflowID(2026, 0, 3), QueryStatus)
+		if err == nil {
+			err = v.Get(&collecting)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}, 50*time.Hour)
 	var drafted CampaignStatus
 	h.env.RegisterDelayedCallback(func() {
 		v, err := h.env.QueryWorkflow(QueryStatus)
@@ -86,12 +96,18 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 	if err := h.env.GetWorkflowResult(&res); err != nil || res.Decision.VersionID != "d1" || res.Results.VersionID != "r1" {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if len(rankIn.Records) != 3 {
-		t.Fatalf("ranked %d records", len(rankIn.Records))
+	if recs := h.docs.manifest(t, rankIn.Manifest); len(recs) != 3 || len(rankIn.Records) != 0 {
+		t.Fatalf("ranked %d records by manifest, %d inline", len(recs), len(rankIn.Records))
+	}
+	if drafted.Total != 3 || len(drafted.Shards) != 1 || len(drafted.Units) != 0 {
+		t.Fatalf("drafted: %d units, %d shards, %d inline", drafted.Total, len(drafted.Shards), len(drafted.Units))
+	}
+	if len(collecting.Units) != 3 || !collecting.Ready || collecting.Units[0].Unit.Code != "SNV" {
+		t.Fatalf("the shard while collecting: %+v", collecting)
 	}
 	statuses := map[string]string{}
-	for _, u := range drafted.Units {
-		statuses[u.Unit.Code] = u.Status
+	for _, r := range h.records {
+		statuses[r.Submission.Unit.Code] = r.Status
 	}
 	if statuses["SNV"] != UnitAppraised || statuses["DPTTH"] != UnitAppraised || statuses["BTG"] != UnitNotSubmitted {
 		t.Fatalf("unit statuses %v", statuses)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -29,6 +30,41 @@ type harness struct {
 	results map[string]error // update label → error (nil: completed)
 	records []activities.UnitRecord
 	notices []activities.Notice
+	docs    memDocs
+}
+
+// memDocs holds the documents of the activities that run unmocked in this
+// tier (the roster and the record manifests), by key.
+type memDocs map[string][]byte
+
+func (m memDocs) PutDocument(_ context.Context, key string, data []byte, _ string, _ bool) (activities.DocumentRef, error) {
+	m[key] = data
+	return activities.DocumentRef{Key: key, VersionID: "v1", Size: int64(len(data))}, nil
+}
+
+func (m memDocs) GetDocument(_ context.Context, key, _ string) ([]byte, error) {
+	d, ok := m[key]
+	if !ok {
+		return nil, fmt.Errorf("no document %s", key)
+	}
+	return d, nil
+}
+
+func (m memDocs) LockDocument(context.Context, string, string) error { return nil }
+
+func (m memDocs) VerifyEvidence(context.Context, activities.EvidenceRef) error { return nil }
+
+// manifest is the records a manifest names.
+func (m memDocs) manifest(t *testing.T, ref *activities.DocumentRef) []activities.DocumentRef {
+	t.Helper()
+	if ref == nil {
+		t.Fatal("no manifest")
+	}
+	var recs []activities.DocumentRef
+	if err := json.Unmarshal(m[ref.Key], &recs); err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
 
 func newHarness(t *testing.T) *harness {
@@ -38,9 +74,10 @@ func newHarness(t *testing.T) *harness {
 	env := ts.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	Register(env)
-	acts := &activities.Activities{}
+	h := &harness{t: t, env: env, results: map[string]error{}, docs: memDocs{}}
+	// The roster and the manifests run for real, over documents in memory.
+	acts := &activities.Activities{Archive: h.docs}
 	env.RegisterActivity(acts)
-	h := &harness{t: t, env: env, results: map[string]error{}}
 	// Archive-touching activities are mocked in this tier; the archive has
 	// its own tests against a real MinIO, and the integration tests run the
 	// whole cycle on the real server.

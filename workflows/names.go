@@ -9,6 +9,7 @@ const TaskQueue = "ictindex"
 const (
 	CampaignWorkflowName = "Campaign"
 	UnitWorkflowName     = "Unit"
+	ShardWorkflowName    = "CampaignShard"
 )
 
 // Update names of the Unit workflow: the actions of agency staff and
@@ -41,6 +42,7 @@ const (
 const (
 	QueryStatus            = "status"
 	SignalCollectionClosed = "collection-closed"
+	SignalShardReady       = "shard-ready"
 )
 
 // Unit statuses.
@@ -72,4 +74,10 @@ func CampaignWorkflowID(year int) string { return fmt.Sprintf("campaign-%d", yea
 // UnitWorkflowID is the workflow ID of a unit within a year's campaign.
 func UnitWorkflowID(year int, code string) string {
 	return fmt.Sprintf("campaign-%d-unit-%s", year, code)
+}
+
+// ShardWorkflowID is the workflow ID of the shard of a year's campaign
+// holding units lo ≤ i < hi of its roster.
+func ShardWorkflowID(year, lo, hi int) string {
+	return fmt.Sprintf("campaign-%d-shard-%d-%d", year, lo, hi)
 }

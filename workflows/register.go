@@ -14,4 +14,5 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Campaign, workflow.RegisterOptions{Name: CampaignWorkflowName})
 	r.RegisterWorkflowWithOptions(Unit, workflow.RegisterOptions{Name: UnitWorkflowName})
+	r.RegisterWorkflowWithOptions(Shard, workflow.RegisterOptions{Name: ShardWorkflowName})
 }

@@ -19,6 +19,13 @@ type CampaignInput struct {
 	// RemindBefore lists how long before the deadline units that have
 	// not submitted are reminded (default 3 days and 1 day).
 	RemindBefore []time.Duration `json:"remind_before,omitempty"`
+	// Roster is the archived list of the campaign's units (Total of them),
+	// used instead of Units so that the input stays small at any size;
+	// a campaign given Units archives them first.
+	Roster *activities.DocumentRef `json:"roster,omitempty"`
+	Total  int                     `json:"total,omitempty"`
+	// Fanout is the most children one workflow holds open (0: DefaultFanout).
+	Fanout int `json:"fanout,omitempty"`
 }
 
 // CampaignStatus is what the status query of a campaign answers.
@@ -32,6 +39,12 @@ type CampaignStatus struct {
 	Decision *activities.DocumentRef  `json:"decision,omitempty"`
 	Places   []activities.Place       `json:"places,omitempty"`
 	History  []Event                  `json:"history"`
+	// Sharded campaigns list no Units: their Total units are in the
+	// Shards, each answering its own status query (see ShardStatus).
+	Total  int            `json:"total,omitempty"`
+	Shards []ShardSummary `json:"shards,omitempty"`
+	// PlacesDoc is the archived Places of a sharded campaign once ranked.
+	PlacesDoc *activities.DocumentRef `json:"places_doc,omitempty"`
 }
 
 // UnitSummary is a unit's line on the campaign dashboard, filled in as

@@ -67,7 +67,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	srv, err := api.New(api.Config{SessionKey: key}, api.Deps{Temporal: st.client, Store: st.store, Users: users, Log: log})
+	fanout, err := fanoutFromEnv()
+	if err != nil {
+		return badInput(err)
+	}
+	srv, err := api.New(api.Config{SessionKey: key, Fanout: fanout}, api.Deps{Temporal: st.client, Store: st.store, Users: users, Log: log})
 	if err != nil {
 		return err
 	}

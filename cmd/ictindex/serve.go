@@ -80,6 +80,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // serveConfig reads the session key and cookie flag from the environment.
 func serveConfig(log *slog.Logger) (api.Config, error) {
 	cfg := api.Config{}
+	f, err := fanoutFromEnv()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Fanout = f
 	if v := os.Getenv("ICTINDEX_COOKIE_SECURE"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -119,4 +124,18 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// fanoutFromEnv reads ICTINDEX_FANOUT: how many children one campaign
+// workflow holds open at once (0 or unset: workflows.DefaultFanout).
+func fanoutFromEnv() (int, error) {
+	v := os.Getenv("ICTINDEX_FANOUT")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 || n > 10000 {
+		return 0, fmt.Errorf("ICTINDEX_FANOUT=%q phải là số nguyên từ 2 đến 10000", v)
+	}
+	return n, nil
 }
