@@ -27,9 +27,10 @@ const shardQueries = 4
 
 // shardCache keeps shard statuses and places documents.
 type shardCache struct {
-	mu     sync.Mutex
-	shards map[string]shardEntry         // by workflow ID
-	places map[string][]activities.Place // by key and version
+	mu      sync.Mutex
+	shards  map[string]shardEntry           // by workflow ID
+	places  map[string][]activities.Place   // by key and version
+	rosters map[string][]activities.UnitRef // by key and version
 }
 
 type shardEntry struct {
@@ -41,7 +42,7 @@ type shardEntry struct {
 // its shards) and places (from the archive).
 func (s *Server) expandCampaign(ctx context.Context, st *workflows.CampaignStatus) error {
 	if len(st.Shards) > 0 && len(st.Units) == 0 {
-		units, err := s.shardUnits(ctx, st.Shards)
+		units, err := s.shardUnits(ctx, st.Roster, st.Shards)
 		if err != nil {
 			return err
 		}
@@ -58,8 +59,8 @@ func (s *Server) expandCampaign(ctx context.Context, st *workflows.CampaignStatu
 }
 
 // shardUnits reads the units of shards, in roster order. A shard not yet
-// ready may not answer yet: it has no units to show.
-func (s *Server) shardUnits(ctx context.Context, sums []workflows.ShardSummary) ([]workflows.UnitSummary, error) {
+// ready may not answer yet: its units are read from the roster.
+func (s *Server) shardUnits(ctx context.Context, roster *activities.DocumentRef, sums []workflows.ShardSummary) ([]workflows.UnitSummary, error) {
 	parts := make([][]workflows.UnitSummary, len(sums))
 	errs := make([]error, len(sums))
 	sem := make(chan struct{}, shardQueries)
@@ -72,11 +73,13 @@ func (s *Server) shardUnits(ctx context.Context, sums []workflows.ShardSummary) 
 			st, err := s.shardStatus(ctx, sum.ID)
 			switch {
 			case err != nil && !sum.Ready:
-				return
+				parts[i], errs[i] = s.rosterUnits(ctx, roster, sum.Lo, sum.Hi)
 			case err != nil:
 				errs[i] = fmt.Errorf("shard %s: %w", sum.ID, err)
 			case len(st.Shards) > 0:
-				parts[i], errs[i] = s.shardUnits(ctx, st.Shards)
+				parts[i], errs[i] = s.shardUnits(ctx, roster, st.Shards)
+			case st.Units == nil && !st.Ready:
+				parts[i], errs[i] = s.rosterUnits(ctx, roster, sum.Lo, sum.Hi)
 			default:
 				parts[i] = st.Units
 			}
@@ -114,6 +117,42 @@ func (s *Server) shardStatus(ctx context.Context, id string) (workflows.ShardSta
 	c.shards[id] = shardEntry{st: st, at: time.Now()}
 	c.mu.Unlock()
 	return st, nil
+}
+
+// rosterUnits are units lo ≤ i < hi of a campaign's roster, as lines not
+// yet started.
+func (s *Server) rosterUnits(ctx context.Context, roster *activities.DocumentRef, lo, hi int) ([]workflows.UnitSummary, error) {
+	if roster == nil {
+		return nil, nil
+	}
+	c := &s.shards
+	k := roster.Key + "@" + roster.VersionID
+	c.mu.Lock()
+	units, ok := c.rosters[k]
+	c.mu.Unlock()
+	if !ok {
+		data, err := s.store.GetDocument(ctx, roster.Key, roster.VersionID)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &units); err != nil {
+			return nil, fmt.Errorf("%s: %w", roster.Key, err)
+		}
+		c.mu.Lock()
+		if c.rosters == nil {
+			c.rosters = map[string][]activities.UnitRef{}
+		}
+		c.rosters[k] = units
+		c.mu.Unlock()
+	}
+	if lo < 0 || hi > len(units) || lo > hi {
+		return nil, fmt.Errorf("%s has %d units, not [%d, %d)", roster.Key, len(units), lo, hi)
+	}
+	out := make([]workflows.UnitSummary, 0, hi-lo)
+	for _, u := range units[lo:hi] {
+		out = append(out, workflows.UnitSummary{Unit: u.Unit, Annex: u.Annex})
+	}
+	return out, nil
 }
 
 // forgetShards drops the running shards' statuses, after a change to

@@ -47,14 +47,14 @@ func campaignSharded(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 // units inline archives them (the input was that large already).
 func (c *campaign) roster(ctx workflow.Context) error {
 	if c.in.Roster != nil {
-		c.status.Total = c.in.Total
+		c.status.Total, c.status.Roster = c.in.Total, c.in.Roster
 		return nil
 	}
 	var ref activities.DocumentRef
 	if err := workflow.ExecuteActivity(archiveCtx(ctx), act.StoreRoster, activities.StoreRosterInput{Year: c.in.Year, Units: c.in.Units}).Get(ctx, &ref); err != nil {
 		return err
 	}
-	c.in.Roster, c.status.Total = &ref, len(c.in.Units)
+	c.in.Roster, c.status.Total, c.status.Roster = &ref, len(c.in.Units), &ref
 	c.in.Units = nil
 	return nil
 }

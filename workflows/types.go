@@ -43,6 +43,9 @@ type CampaignStatus struct {
 	// Shards, each answering its own status query (see ShardStatus).
 	Total  int            `json:"total,omitempty"`
 	Shards []ShardSummary `json:"shards,omitempty"`
+	// Roster is where a sharded campaign's units are listed, for reading
+	// the units of shards not yet started.
+	Roster *activities.DocumentRef `json:"roster,omitempty"`
 	// PlacesDoc is the archived Places of a sharded campaign once ranked.
 	PlacesDoc *activities.DocumentRef `json:"places_doc,omitempty"`
 }
