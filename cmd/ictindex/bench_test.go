@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/proto"
 
 	"ictindex/activities"
 	"ictindex/scoring"
@@ -149,6 +151,10 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		}
 		campaign := time.Since(start)
 		logMilestones(b, st.client, workflows.CampaignWorkflowID(batch.Year), start)
+		events, payload, which := largestHistory(b, st.client, batch.Year, batch.Units[0].Unit.Code)
+		b.ReportMetric(float64(events), "max-history-events")
+		b.ReportMetric(float64(payload), "max-event-bytes")
+		b.Logf("largest history %d events, largest event %d bytes (%s)", events, payload, which)
 
 		// The baseline: as many workflows, as many updates, doing nothing.
 		start = time.Now()
@@ -181,6 +187,9 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		b.ReportMetric(campaign.Seconds(), "campaign-s")
 		b.ReportMetric(baseline.Seconds(), "baseline-s")
 		b.ReportMetric(campaign.Seconds()/baseline.Seconds(), "ratio")
+		if peak := peakRSS(); peak > 0 {
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+		}
 		b.Logf("%d units: campaign %s, baseline %s, ratio %.2f", units, campaign.Round(time.Millisecond), baseline.Round(time.Millisecond), campaign.Seconds()/baseline.Seconds())
 	}
 }
@@ -213,4 +222,48 @@ func logMilestones(b *testing.B, c client.Client, id string, start time.Time) {
 			}
 		}
 	}
+}
+
+// largestHistory walks the histories of the campaign, its shards and one
+// unit, and answers the most events of any and the largest single event
+// (its payloads included), with the workflow holding it.
+func largestHistory(b *testing.B, c client.Client, year int, unit string) (events, bytes int, which string) {
+	ctx := context.Background()
+	ids := []string{workflows.CampaignWorkflowID(year), workflows.UnitWorkflowID(year, unit)}
+	for i := 0; i < len(ids); i++ {
+		it := c.GetWorkflowHistory(ctx, ids[i], "", false, 0)
+		n := 0
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+			if sz := proto.Size(ev); sz > bytes {
+				bytes, which = sz, ids[i]
+			}
+			if a := ev.GetStartChildWorkflowExecutionInitiatedEventAttributes(); a != nil && a.GetWorkflowType().GetName() == workflows.ShardWorkflowName {
+				ids = append(ids, a.GetWorkflowId())
+			}
+		}
+		if n > events {
+			events = n
+		}
+	}
+	return events, bytes, which
+}
+
+// peakRSS is the process's peak resident memory in bytes (Linux), or 0.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
