@@ -56,9 +56,14 @@ func syntheticDecision(tb testing.TB, n int) *Decision {
 // tables and charts of 10,000 rows and 9,800 score sheets. Run it once:
 //
 //	go test ./report -run x -bench Render10000 -benchtime 1x -benchmem
+//
+// Besides time and allocations it reports the pages, the highest heap
+// sampled while rendering (peak-heap-MiB) and the heap obtained from the
+// OS (heap-sys-MiB).
 func BenchmarkRender10000(b *testing.B) {
 	d := syntheticDecision(b, 10000)
 	b.ResetTimer()
+	report := peakHeap(b)
 	pages := 0
 	for i := 0; i < b.N; i++ {
 		out, err := Render(d)
@@ -68,8 +73,35 @@ func BenchmarkRender10000(b *testing.B) {
 		pages = bytes.Count(out, []byte("/Type /Page\n"))
 		b.SetBytes(int64(len(out)))
 	}
+	report()
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(pages)/sec, "pages/s")
 	b.ReportMetric(sec*1e9/float64(pages), "ns/page")
+}
+
+// BenchmarkRenderTo10000 writes the same decision to a writer that keeps
+// nothing, as a file or an HTTP response would take it:
+//
+//	go test ./report -run x -bench RenderTo10000 -benchtime 1x -benchmem
+func BenchmarkRenderTo10000(b *testing.B) {
+	d := syntheticDecision(b, 10000)
+	b.ResetTimer()
+	report := peakHeap(b)
+	for i := 0; i < b.N; i++ {
+		var n countingWriter
+		if err := RenderTo(&n, d); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(n))
+	}
+	report()
+}
+
+// countingWriter counts what it is given and drops it.
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }

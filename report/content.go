@@ -10,15 +10,13 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// Page content. fpdf keeps every page's content uncompressed in memory
-// until Output, growing each page's buffer with every call that draws. A
-// decision for 10,000 units has some 75,000 pages, so the writer collects a
-// page's graphics and text itself and hands fpdf the whole page in one
-// write when the page is done: the text grouped by font in one text object
-// per font, positions relative to the previous line, and no per-call
-// overhead. What fpdf does not expose for this is obtained through its
-// public API: the resource names of the fonts (readFontIDs) and the glyphs
-// each font must embed (register).
+// Page content. The writer collects a page's graphics and text itself and
+// adds the whole page to its content stream when the page is done (the
+// streams are kept compressed, pages.go): the text grouped by font in one
+// text object per font, positions relative to the previous line, and no
+// per-call overhead. What fpdf does not expose for this is obtained
+// through its public API: the resource names of the fonts (readFontIDs)
+// and the glyphs each font must embed (register).
 
 // pt converts a length in mm to PDF points.
 const pt = 72 / 25.4
@@ -61,7 +59,7 @@ func (w *writer) flush() {
 		return a.size < b.size
 	})
 	w.register()
-	b := append(w.buf[:0], w.gfx...)
+	b := append(w.pages.cur, w.gfx...)
 	var px, py int64 // the previous line's start, hundredths of a point
 	for i := range w.ops {
 		o := &w.ops[i]
@@ -89,18 +87,17 @@ func (w *writer) flush() {
 	if len(w.ops) > 0 {
 		b = append(b, "ET"...)
 	}
-	w.pdf.RawWriteStr(string(b))
-	w.buf = b
+	w.pages.cur = append(b, '\n')
 	clear(w.ops)
 	w.ops = w.ops[:0]
 	w.gfx = w.gfx[:0]
 }
 
-// emitGraphics writes the graphics so far, before fpdf itself writes to
-// the page (the first placement of a stamp).
+// emitGraphics adds the graphics so far to the page, before what fpdf
+// itself writes there (the first placement of a stamp).
 func (w *writer) emitGraphics() {
 	if len(w.gfx) > 0 {
-		w.pdf.RawWriteStr(string(w.gfx))
+		w.pages.write(w.gfx)
 		w.gfx = w.gfx[:0]
 	}
 }

@@ -1,8 +1,11 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"ictindex/scoring"
@@ -113,6 +116,38 @@ var ErrNoResults = errors.New("report: the decision has no results")
 // Render draws the decision and its appendices as a PDF. The same decision
 // always gives the same bytes. The decision itself is not modified.
 func Render(d *Decision) ([]byte, error) {
+	doc, err := render(d)
+	if err != nil {
+		return nil, err
+	}
+	out := bytes.NewBuffer(make([]byte, 0, doc.size))
+	if err := doc.writeTo(out); err != nil {
+		return nil, fmt.Errorf("report: writing the PDF: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// RenderTo draws the decision as Render does and writes the PDF to w, the
+// same bytes as Render returns, without holding the whole file in memory.
+// Nothing is written when the decision cannot be drawn; when w fails,
+// what was written is incomplete.
+func RenderTo(w io.Writer, d *Decision) error {
+	doc, err := render(d)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := doc.writeTo(bw); err != nil {
+		return fmt.Errorf("report: writing the PDF: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("report: writing the PDF: %w", err)
+	}
+	return nil
+}
+
+// render draws the decision and closes fpdf's document, ready to be written.
+func render(d *Decision) (*document, error) {
 	if d == nil || d.Results == nil {
 		return nil, ErrNoResults
 	}
@@ -134,25 +169,9 @@ func Render(d *Decision) ([]byte, error) {
 	if err := w.err(); err != nil {
 		return nil, fmt.Errorf("report: drawing the PDF: %w", err)
 	}
-	var out outputBytes
-	if err := w.pdf.Output(&out); err != nil {
+	doc, err := w.document()
+	if err != nil {
 		return nil, fmt.Errorf("report: writing the PDF: %w", err)
 	}
-	return out.b, nil
-}
-
-// outputBytes receives fpdf's Output. fpdf writes its finished document
-// buffer in one Write and never touches it again, so outputBytes keeps
-// that slice rather than copying a document that may be a hundred
-// megabytes: the one writer here that holds on to what it is given, safe
-// only because the Fpdf is dropped as soon as Output returns.
-type outputBytes struct{ b []byte }
-
-func (k *outputBytes) Write(p []byte) (int, error) {
-	if k.b == nil {
-		k.b = p
-	} else {
-		k.b = append(k.b, p...)
-	}
-	return len(p), nil
+	return doc, nil
 }

@@ -4,7 +4,8 @@
 // of each annex with a bar chart (Phụ lục I, II) and every submitted unit's
 // score sheet with its evidence manifest (Phụ lục III).
 //
-// It is pure: a Decision in, PDF bytes out. It reads scoring's types and
-// draws with fpdf; it knows nothing of workflows, storage or HTTP. The same
-// Decision always gives the same bytes.
+// It is pure: a Decision in, PDF bytes out (Render, or RenderTo a writer
+// for a large decision, without the whole file in memory). It reads
+// scoring's types and draws with fpdf; it knows nothing of workflows,
+// storage or HTTP. The same Decision always gives the same bytes.
 package report

@@ -25,6 +25,9 @@ const (
 	pageNumberSize = 13.0
 )
 
+// a4 is the page size given to fpdf for either orientation.
+var a4 = fpdf.SizeType{Wd: a4Short, Ht: a4Long}
+
 // Orientations as fpdf names them.
 const (
 	portrait  = "P"
@@ -35,8 +38,9 @@ const (
 func lineHeight(size float64) float64 { return size * 1.15 * ptToMM }
 
 // writer draws onto one fpdf document and keeps what fpdf does not: the
-// current part for page numbering, the cursor, the pen, and the page's
-// content until the page is done (content.go).
+// current part for page numbering, the cursor, the pen, the page's
+// content until the page is done (content.go) and the content streams of
+// the pages done (pages.go).
 type writer struct {
 	pdf       *fpdf.Fpdf
 	style     string  // the pen: style and size for the next cell
@@ -48,7 +52,7 @@ type writer struct {
 	meas    *fpdf.Fpdf // measures text (SplitText); never drawn on
 	ops     []op       // the page's text, drawn grouped by font at the end
 	gfx     []byte     // the page's graphics operators, in order
-	buf     []byte     // scratch for writing a page
+	pages   pageStore
 	fontIDs map[string]string
 	runes   map[string]*runeSet // the runes each style has registered
 	stamps  map[string]*stamp   // by key
@@ -61,7 +65,9 @@ func newWriter(created time.Time) *writer {
 	pdf.SetMargins(marginLeft, marginTop, marginRight)
 	pdf.SetAutoPageBreak(false, marginBottom)
 	pdf.SetCellMargin(0)
-	pdf.SetCompression(true)
+	// fpdf writes the document uncompressed; the writer compresses the
+	// pages and forms as fpdf would have (pages.go, splice.go).
+	pdf.SetCompression(false)
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
@@ -88,8 +94,18 @@ func (w *writer) err() error {
 	return w.pdf.Error()
 }
 
-// finish draws what waits for the last page.
-func (w *writer) finish() { w.flush() }
+// finish draws what waits for the last page and puts the page away.
+func (w *writer) finish() {
+	w.flush()
+	w.sealPage()
+}
+
+// sealPage puts the finished page's content stream away, compressed.
+func (w *writer) sealPage() {
+	if err := w.pages.seal(); err != nil {
+		w.pdf.SetError(err)
+	}
+}
 
 // newPart starts a part numbered on its own (the decision, each appendix)
 // on a new page.
@@ -101,7 +117,9 @@ func (w *writer) newPart(orientation string) {
 // newPage adds a page of the orientation and puts the cursor at the top margin.
 func (w *writer) newPage(orientation string) {
 	w.flush()
-	w.pdf.AddPageFormat(orientation, fpdf.SizeType{Wd: a4Short, Ht: a4Long})
+	w.sealPage()
+	w.pages.start()
+	w.pdf.AddPageFormat(orientation, a4)
 	w.pw, w.ph = w.pdf.GetPageSize()
 	w.y = marginTop
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/go-pdf/fpdf"
@@ -10,10 +11,10 @@ import (
 // header row, a criterion's title, figure labels and ruling on every
 // unit's score sheet — drawn once into a PDF form XObject and placed
 // wherever it recurs. Ten thousand score sheets then carry each
-// criterion's text once rather than ten thousand times. fpdf keeps every
-// page uncompressed in memory until the end, so this roughly halves the
-// memory a large decision takes, and the file shrinks to a third. (Poppler
-// pays for it: it loads a form's fonts each time the form is placed.)
+// criterion's text once rather than ten thousand times: the pages'
+// content, and so the memory a large decision takes, roughly halves, and
+// the file shrinks to a third. (Poppler pays for it: it loads a form's
+// fonts each time the form is placed.)
 type stamp struct {
 	tpl    fpdf.Template
 	id     string // the form's resource name, less its "/TPL" prefix
@@ -73,7 +74,8 @@ func (w *writer) stamp(key string, wd, h float64, texts func() []stampText) *sta
 }
 
 // place draws a stamp with its top left corner at (x, y). The first time,
-// fpdf places it, which makes it a resource of the document; after that
+// fpdf places it, which makes it a resource of the document, and the
+// page's content stream gets the operators fpdf writes for it; after that
 // the page's content refers to it directly.
 func (w *writer) place(s *stamp, x, y float64) {
 	if !s.placed {
@@ -82,8 +84,10 @@ func (w *writer) place(s *stamp, x, y float64) {
 		// fpdf v0.9.0 positions a template from the height of the page size
 		// given to AddPageFormat, not of the page as turned: on a landscape
 		// page that is the long side. Shift by the difference.
-		shift := a4Long - w.ph
-		w.pdf.UseTemplateScaled(s.tpl, fpdf.PointType{X: x, Y: y + shift}, fpdf.SizeType{Wd: s.wd, Ht: s.h})
+		corner := fpdf.PointType{X: x, Y: y + (a4Long - w.ph)}
+		size := fpdf.SizeType{Wd: s.wd, Ht: s.h}
+		w.pdf.UseTemplateScaled(s.tpl, corner, size)
+		w.pages.fpdfWrote(w.templateUse(s, corner, size))
 		return
 	}
 	w.gfx = append(w.gfx, "q 1 0 0 1 "...)
@@ -92,4 +96,15 @@ func (w *writer) place(s *stamp, x, y float64) {
 	w.gfx = append(w.gfx, "cm /TPL"...)
 	w.gfx = append(w.gfx, s.id...)
 	w.gfx = append(w.gfx, " Do Q\n"...)
+}
+
+// templateUse is what fpdf v0.9.0's UseTemplateScaled writes on the page,
+// computed as it computes it: from the height of the page size the page
+// was added with, which is always a4.
+func (w *writer) templateUse(s *stamp, corner fpdf.PointType, size fpdf.SizeType) string {
+	_, ts := s.tpl.Size()
+	k := w.pdf.GetConversionRatio()
+	tx := corner.X * k
+	ty := (a4.Ht - corner.Y - size.Ht) * k
+	return fmt.Sprintf("q %.4f 0 0 %.4f %.4f %.4f cm\n/TPL%s Do Q\n", size.Wd/ts.Wd, size.Ht/ts.Ht, tx, ty, s.id)
 }
