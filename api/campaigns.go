@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -162,7 +163,61 @@ func (s *Server) campaignStatus(c *gin.Context) {
 	if usr := userOf(c); usr.Role == RoleSubmitter {
 		st = ownLine(st, usr.Unit)
 	}
-	c.JSON(http.StatusOK, st)
+	page, err := unitPageOf(c, len(st.Units))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page == nil {
+		c.JSON(http.StatusOK, st)
+		return
+	}
+	// Clone the slices shared with the pages' read model before cutting.
+	st.Units = slices.Clone(st.Units[page.Offset:min(page.Offset+page.Limit, len(st.Units))])
+	c.JSON(http.StatusOK, pagedStatus{CampaignStatus: st, UnitsPage: *page})
+}
+
+// pagedStatus is a campaign's status with one page of its units.
+type pagedStatus struct {
+	workflows.CampaignStatus
+	UnitsPage unitPage `json:"units_page"`
+}
+
+// unitPage is the part of the units a status answers: ?offset=&limit=
+// (limit up to maxUnitPage).
+type unitPage struct {
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+	Total  int `json:"total"`
+}
+
+// maxUnitPage is the most units one status page holds.
+const maxUnitPage = 1000
+
+// unitPageOf reads the page asked for; nil when the request asks for none.
+func unitPageOf(c *gin.Context, total int) (*unitPage, error) {
+	off, lim := c.Query("offset"), c.Query("limit")
+	if off == "" && lim == "" {
+		return nil, nil
+	}
+	p := &unitPage{Limit: maxUnitPage, Total: total}
+	if off != "" {
+		n, err := strconv.Atoi(off)
+		if err != nil || n < 0 {
+			msg := "offset phải là số nguyên không âm: " + strconv.Quote(off)
+			return nil, badRequest(msg, field("offset", scoring.ErrInvalid, msg))
+		}
+		p.Offset = min(n, total)
+	}
+	if lim != "" {
+		n, err := strconv.Atoi(lim)
+		if err != nil || n < 1 || n > maxUnitPage {
+			msg := fmt.Sprintf("limit phải là số nguyên từ 1 đến %d: %s", maxUnitPage, strconv.Quote(lim))
+			return nil, badRequest(msg, field("limit", scoring.ErrInvalid, msg))
+		}
+		p.Limit = n
+	}
+	return p, nil
 }
 
 // ownLine trims a campaign status to one unit.
@@ -171,6 +226,7 @@ func ownLine(st workflows.CampaignStatus, code string) workflows.CampaignStatus 
 	st.Units = slices.DeleteFunc(slices.Clone(st.Units), func(u workflows.UnitSummary) bool { return u.Unit.Code != code })
 	st.Places = slices.DeleteFunc(slices.Clone(st.Places), func(p activities.Place) bool { return p.Code != code })
 	st.Forms, st.History, st.Results, st.Decision = nil, nil, nil, nil
+	st.Shards, st.Roster, st.PlacesDoc = nil, nil, nil
 	return st
 }
 
