@@ -60,6 +60,7 @@ func matrix(year int) []matrixRoute {
 		{"GET", "/api/campaigns/{year}/decision.pdf", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/results.json", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/units/{code}", unitRead, true, none},
+		{"GET", "/api/campaigns/{year}/units/{code}/form.xlsx", unitRead, true, none},
 		{"PUT", "/api/campaigns/{year}/units/{code}/figures", unitWrite, true, js(map[string]any{"figures": map[string]any{"steering_committee": true}})},
 		{"POST", "/api/campaigns/{year}/units/{code}/import", unitWrite, true, func(t *testing.T) payload {
 			form, err := templates.Form(templates.MustLoad(scoring.AnnexPL01), nil, year)

@@ -1,15 +1,20 @@
 package api
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"ictindex/activities"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -88,6 +93,32 @@ func TestShardedCampaignStatus(t *testing.T) {
 			t.Errorf("%s: %d, want 400", bad, code)
 		}
 	}
+	// A unit's form is rendered at its first download, archived, and the
+	// same bytes are served after.
+	form := func() []byte {
+		r, _ := http.NewRequest("GET", srv.URL+unitPath(year, "SNV", "/form.xlsx"), nil)
+		r.Header.Set("Authorization", "Bearer "+env.tokens[uAdmin])
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		data, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("form: %d %s", res.StatusCode, data)
+		}
+		return data
+	}
+	xlsx := form()
+	if !bytes.Equal(form(), xlsx) {
+		t.Error("the second download differs from the first")
+	}
+	if archived, err := env.store.GetDocument(ctx, activities.FormKey(year, "SNV"), ""); err != nil || !bytes.Equal(archived, xlsx) {
+		t.Errorf("the form is not archived as served: %v", err)
+	}
+	if !strings.Contains(sharedStrings(t, xlsx), sample(t, "SNV").Unit.Name) {
+		t.Error("the form does not name its unit")
+	}
 	// Closing reaches the units through the shards.
 	var closed workflows.CampaignStatus
 	if err := s.update(ctx, workflows.CampaignWorkflowID(year), workflows.UpdateCloseCollection, workflows.ActorArgs{By: uAdmin}, &closed); err != nil {
@@ -122,6 +153,22 @@ func TestShardedCampaignStatus(t *testing.T) {
 			t.Errorf("a non-submitter placed: %+v", p)
 		}
 	}
+}
+
+// sharedStrings is the text of an XLSX file's shared strings.
+func sharedStrings(t *testing.T, xlsx []byte) string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := z.Open("xl/sharedStrings.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(f)
+	return string(data)
 }
 
 // sameUnits checks a status lists the units, in order.

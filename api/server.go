@@ -140,6 +140,7 @@ func (s *Server) routes() {
 
 	u := a.Group("/campaigns/:year/units/:code")
 	u.GET("", s.allow(unitReaders), s.unitState)
+	u.GET("/form.xlsx", s.allow(unitReaders), s.unitForm)
 	u.PUT("/figures", s.allow(unitEditors), s.saveFigures)
 	u.POST("/submit", s.allow(unitSubmit), s.submitterPolicy, s.submit)
 	u.POST("/hand-over", s.allow(unitEditors), s.handOver)

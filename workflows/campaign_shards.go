@@ -27,7 +27,7 @@ func campaignSharded(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 		return CampaignResult{}, err
 	}
 	c.status.Phase = PhaseFormsIssued
-	c.log(ctx, "hệ thống", "phát hành biểu mẫu", fmt.Sprintf("%d biểu mẫu", c.status.Total))
+	c.log(ctx, "hệ thống", "phát hành biểu mẫu", fmt.Sprintf("%d biểu mẫu (mỗi đơn vị tải biểu mẫu của mình)", c.status.Total))
 	c.status.Phase = PhaseCollecting
 	c.log(ctx, "hệ thống", "bắt đầu thu thập báo cáo", "")
 	workflow.Go(ctx, c.collectShards)
