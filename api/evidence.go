@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +34,12 @@ const multipartOverhead = 64 << 10
 // through a multipart.Reader into Store.PutEvidence, which checks type and
 // size as it goes.
 //
+// When the request says its length, the file's exact size follows from it,
+// provided the file is the last part, as browsers and multipart libraries
+// send it: the archive can then store it in one PUT, with no staged copy
+// (see fileSize). A body where something else follows the file is refused
+// with an error naming the field, after the upload and with nothing stored.
+//
 // If the update is refused (say the unit has already submitted), the
 // uploaded object stays in the archive unreferenced: the workflow holds no
 // trace of it and the unit's evidence list is unchanged.
@@ -43,15 +51,17 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	}
 	limit := s.store.Config().MaxEvidenceBytes
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+multipartOverhead)
-	mr, err := multipartReader(c)
+	boundary, err := multipartBoundary(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	body := &headReader{r: c.Request.Body}
+	mr := multipart.NewReader(body, boundary)
 	criterion := c.Query("criterion")
 	usr := userOf(c)
 	for {
-		part, err := mr.NextPart()
+		part, err := mr.NextRawPart()
 		if errors.Is(err, io.EOF) {
 			s.fail(c, badRequest("Thiếu tệp tải lên (trường «file»)", field("file", scoring.ErrRequired, "Thiếu tệp tải lên")))
 			return
@@ -62,7 +72,8 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		}
 		switch part.FormName() {
 		case "criterion":
-			v, err := io.ReadAll(io.LimitReader(part, 256))
+			r, _ := decodedPart(part)
+			v, err := io.ReadAll(io.LimitReader(r, 256))
 			if err != nil {
 				s.fail(c, multipartError(err))
 				return
@@ -74,9 +85,18 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 				s.fail(c, badRequest(msg, field("criterion", scoring.ErrRequired, msg)))
 				return
 			}
+			size := body.fileSize(c.Request.ContentLength, boundary, limit)
+			r, decoded := decodedPart(part)
+			if decoded {
+				size = -1 // shorter than its encoding
+			}
 			ev, err := s.store.PutEvidence(c.Request.Context(), archive.EvidenceKey{Year: year, Unit: code, Criterion: criterion,
-				FileName: rawFileName(part)}, part, -1, usr.Name)
+				FileName: rawFileName(part)}, r, size, usr.Name)
 			if err != nil {
+				if size >= 0 && errors.Is(err, archive.ErrSizeMismatch) {
+					msg := "Tệp tải lên (trường «file») phải là phần cuối cùng của biểu mẫu multipart"
+					err = badRequest(msg, field("file", scoring.ErrInvalid, msg))
+				}
 				s.fail(c, err)
 				return
 			}
@@ -93,14 +113,96 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	}
 }
 
+// multipartBoundary checks that the body is multipart/form-data and
+// returns its boundary.
+func multipartBoundary(c *gin.Context) (string, error) {
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return "", badRequest("Yêu cầu phải là multipart/form-data có trường «file»")
+	}
+	return params["boundary"], nil
+}
+
 // multipartReader opens a multipart/form-data body without parsing it into
 // memory.
 func multipartReader(c *gin.Context) (*multipart.Reader, error) {
-	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, badRequest("Yêu cầu phải là multipart/form-data có trường «file»")
+	boundary, err := multipartBoundary(c)
+	if err != nil {
+		return nil, err
 	}
-	return multipart.NewReader(c.Request.Body, params["boundary"]), nil
+	return multipart.NewReader(c.Request.Body, boundary), nil
+}
+
+// decodedPart is a raw part's content, quoted-printable decoded if so
+// marked (as multipart.Reader.NextPart would), and whether it was.
+func decodedPart(part *multipart.Part) (io.Reader, bool) {
+	if strings.EqualFold(part.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		return quotedprintable.NewReader(part), true
+	}
+	return part, false
+}
+
+// headReader is the request body as multipart.Reader reads it. Until the
+// file part begins it hands out one byte per read, so that the reader's
+// buffer never runs ahead of its parsing: the count of bytes read is then
+// exactly where the file starts in the body. From the file on it reads
+// ahead in large blocks (multipart.Reader's own buffer is 4 KiB). Only the
+// first multipartOverhead bytes are read one by one; a longer head leaves
+// the file's size unknown.
+type headReader struct {
+	r      io.Reader
+	n      int64 // bytes read in the head
+	prev   byte
+	unsure bool          // a long head, or a line in it ending in "\n" alone
+	stream *bufio.Reader // past the head
+}
+
+func (h *headReader) Read(p []byte) (int, error) {
+	switch {
+	case h.stream != nil:
+		return h.stream.Read(p)
+	case len(p) == 0:
+		return 0, nil
+	case h.n >= multipartOverhead:
+		h.unsure = true
+		h.stream = bufio.NewReaderSize(h.r, streamBuffer)
+		return h.stream.Read(p)
+	}
+	n, err := h.r.Read(p[:1])
+	if n == 1 {
+		if p[0] == '\n' && h.prev != '\r' {
+			h.unsure = true
+		}
+		h.prev = p[0]
+		h.n++
+	}
+	return n, err
+}
+
+// streamBuffer is how far the body is read ahead while the file streams.
+const streamBuffer = 64 << 10
+
+// fileSize is called when the file part's header has just been read: it
+// ends the slow reads and returns the file's size, or -1 when it cannot be
+// known. The file runs from here to the closing delimiter
+// "\r\n--boundary--\r\n" that ends a body of contentLength bytes. A body
+// with anything else after the file does not hold that many bytes of file;
+// the archive then refuses it without storing anything
+// (archive.ErrSizeMismatch). A size above the limit is left unknown: the
+// archive then finds out while streaming whether the file itself is too
+// large.
+func (h *headReader) fileSize(contentLength int64, boundary string, limit int64) int64 {
+	if h.stream == nil {
+		h.stream = bufio.NewReaderSize(h.r, streamBuffer)
+	}
+	if contentLength < 0 || h.unsure {
+		return -1
+	}
+	size := contentLength - h.n - int64(len("\r\n--"+boundary+"--\r\n"))
+	if size < 0 || size > limit {
+		return -1
+	}
+	return size
 }
 
 // rawFileName is the file name exactly as the client sent it. The

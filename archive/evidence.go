@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,21 +38,36 @@ type Evidence struct {
 // buffer is needed.
 const streamPartSize = 5 << 20
 
+// ErrSizeMismatch: the reader did not hold exactly the declared number of
+// bytes (more or fewer). Nothing was stored.
+var ErrSizeMismatch = errors.New("archive: size differs from the declared size")
+
 // PutEvidence stores an evidence file read from r. size is the exact byte
 // count, or -1 when unknown (it is then only bounded by MaxEvidenceBytes).
 //
-// The upload streams: the first 512 bytes decide the content type (see
-// ErrType), then the bytes flow to the server while their SHA-256 is
-// computed and the size limit enforced (ErrTooLarge). The file is staged
-// under a temporary key and only copied (server side, with its metadata:
-// uploader, year, unit, criterion, SHA-256 and original name) to its real
-// key once accepted whole. A refused, failed or cancelled upload leaves no
-// object: a failed PUT stores nothing, a failed multipart upload is
-// aborted, and a staged copy is removed (or, if the server is gone by then,
-// expired by the bucket's lifecycle rule after a day).
+// The upload streams and nothing is held whole, whatever the size: the
+// first 512 bytes decide the content type (see ErrType), then the bytes flow
+// to the server while their SHA-256 is computed and the size limit enforced
+// (ErrTooLarge).
 //
-// A size that does not match the bytes read is an error (not ErrTooLarge
-// unless it exceeds the limit).
+// With a known size the file goes straight to its key in one PUT, with
+// no staged copy: its metadata (uploader, year, unit, criterion, original
+// name) travels in the request headers and its SHA-256 after the bytes, as
+// a trailing checksum that the server checks against what it received and
+// keeps with the version (see evidence_direct.go).
+//
+// With an unknown size (or a server that keeps no SHA-256 checksums) the
+// file is staged under a temporary key and only copied (server side, with
+// its metadata, SHA-256 included) to its real key once accepted whole.
+//
+// A declared size is held to: the last bytes go to the server only once r
+// is seen to end exactly there, so a reader longer or shorter than declared
+// fails the PUT (ErrSizeMismatch, or ErrTooLarge beyond the limit).
+//
+// Either way a refused, failed or cancelled upload leaves no object: a
+// failed PUT stores nothing, a failed multipart upload is aborted, and a
+// staged copy is removed (or, if the server is gone by then, expired by the
+// bucket's lifecycle rule after a day).
 //
 // Storing the same bytes again under the same key returns the existing
 // version instead of adding one, so a retried activity is harmless.
@@ -82,103 +98,135 @@ func (s *Store) PutEvidence(ctx context.Context, key EvidenceKey, r io.Reader, s
 	}
 	head = head[:n]
 	if size >= 0 && int64(n) > size {
-		return Evidence{}, fmt.Errorf("archive: %q: more data than the declared %d bytes", name, size)
+		return Evidence{}, fmt.Errorf("archive: %q: more data than the declared %d bytes: %w", name, size, ErrSizeMismatch)
 	}
 	ctype, err := sniff(head, name)
 	if err != nil {
 		return Evidence{}, err
 	}
 
-	body := &guardReader{r: io.MultiReader(bytes.NewReader(head), r), max: limit, h: sha256.New()}
+	up := upload{key: key, objKey: objKey, name: name, ctype: ctype, uploader: uploader,
+		body: &guardReader{r: io.MultiReader(bytes.NewReader(head), r), max: limit}}
 	if size >= 0 {
-		body.max, body.declared = size, true
+		up.body.max, up.body.declared = size, true
+		if c := s.checksumClient(ctx); c != nil {
+			return s.putDirect(ctx, c, up)
+		}
 	}
+	up.body.h = sha256.New()
+	return s.putStaged(ctx, up)
+}
+
+// upload is an accepted file on its way to the archive.
+type upload struct {
+	key                           EvidenceKey
+	objKey, name, ctype, uploader string
+	body                          *guardReader
+}
+
+// metadata is what the stored object says about itself; sum is empty when
+// the SHA-256 is kept as the version's checksum instead.
+func (u upload) metadata(sum string) map[string]string {
+	md := map[string]string{
+		metaUploader:  escapeMeta(u.uploader),
+		metaYear:      strconv.Itoa(u.key.Year),
+		metaUnit:      u.key.Unit,
+		metaCriterion: u.key.Criterion,
+		metaName:      escapeMeta(u.name),
+	}
+	if sum != "" {
+		md[metaSHA256] = sum
+	}
+	return md
+}
+
+// failure explains a PUT that failed or was refused while streaming.
+func (u upload) failure(err error) error {
+	b := u.body
+	switch {
+	case b.over && b.declared:
+		return fmt.Errorf("archive: %q: more data than the declared %d bytes: %w", u.name, b.max, ErrSizeMismatch)
+	case b.over:
+		return tooLarge(u.name, b.max, fmt.Sprintf("more than %d bytes", b.max))
+	case b.short:
+		return fmt.Errorf("archive: %q: %d bytes, fewer than the declared %d: %w", u.name, b.n, b.max, ErrSizeMismatch)
+	}
+	return fmt.Errorf("archive: upload %q: %w", u.name, err)
+}
+
+// record is the Evidence for a version just written.
+func (u upload) record(versionID, sum string, at time.Time) Evidence {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return Evidence{
+		Key:         u.objKey,
+		VersionID:   versionID,
+		FileName:    u.name,
+		Size:        u.body.n,
+		SHA256:      sum,
+		ContentType: u.ctype,
+		Uploader:    u.uploader,
+		UploadedAt:  at.UTC().Truncate(time.Second),
+	}
+}
+
+// putStaged uploads to a temporary key, then copies the accepted file, its
+// SHA-256 now known, to its real key.
+func (s *Store) putStaged(ctx context.Context, up upload) (Evidence, error) {
+	body := up.body
 	staged := stagingPrefix + rand.Text()
-	opts := minio.PutObjectOptions{ContentType: ctype}
-	if size >= 0 {
+	opts := minio.PutObjectOptions{ContentType: up.ctype}
+	size := int64(-1)
+	if body.declared {
+		size = body.max
 		opts.DisableMultipart = true // one streamed PUT, no part buffer
 	} else {
 		opts.PartSize = streamPartSize
 	}
 	info, err := s.client.PutObject(ctx, s.cfg.EvidenceBucket, staged, body, size, opts)
-	if err == nil && size >= 0 {
-		// The reader must end exactly where the caller said it would.
-		var one [1]byte
-		if _, rerr := io.ReadFull(body, one[:]); rerr != io.EOF && !body.over {
-			err = fmt.Errorf("reading past the declared size: %v", rerr)
-		}
-		if err == nil && body.n != size {
-			err = fmt.Errorf("read %d bytes, declared %d", body.n, size)
-		}
-	}
-	if err != nil || body.over {
+	if err != nil || body.over || body.short {
 		if info.VersionID != "" {
 			// Stored, but refused afterwards.
-			s.removeStaged(ctx, staged, info.VersionID)
+			s.removeVersion(ctx, staged, info.VersionID)
 		}
 		// A failed PUT or an aborted multipart upload stores nothing; should
 		// the abort itself fail, the lifecycle rule clears the parts.
-		switch {
-		case body.over && body.declared:
-			return Evidence{}, fmt.Errorf("archive: %q: more data than the declared %d bytes", name, size)
-		case body.over:
-			return Evidence{}, tooLarge(name, limit, fmt.Sprintf("more than %d bytes", limit))
-		}
-		return Evidence{}, fmt.Errorf("archive: upload %q: %w", name, err)
+		return Evidence{}, up.failure(err)
 	}
-	defer s.removeStaged(ctx, staged, info.VersionID)
+	defer s.removeVersion(ctx, staged, info.VersionID)
 	sum := hex.EncodeToString(body.h.Sum(nil))
 
 	// A retry of an upload that already went through: keep that version.
-	if cur, err := s.client.StatObject(ctx, s.cfg.EvidenceBucket, objKey, minio.StatObjectOptions{}); err == nil &&
-		meta(cur, metaSHA256) == sum && cur.Size == body.n && cur.VersionID != "" {
+	if cur, err := s.client.StatObject(ctx, s.cfg.EvidenceBucket, up.objKey, minio.StatObjectOptions{Checksum: true}); err == nil &&
+		recordedSHA256(cur) == sum && cur.Size == body.n && cur.VersionID != "" {
 		return evidenceFromInfo(cur), nil
 	}
 
-	md := map[string]string{
-		metaSHA256:    sum,
-		metaUploader:  escapeMeta(uploader),
-		metaYear:      strconv.Itoa(key.Year),
-		metaUnit:      key.Unit,
-		metaCriterion: key.Criterion,
-		metaName:      escapeMeta(name),
-	}
 	cp, err := s.client.CopyObject(ctx,
 		minio.CopyDestOptions{
-			Bucket: s.cfg.EvidenceBucket, Object: objKey,
-			UserMetadata: md, ReplaceMetadata: true,
-			ContentType: ctype,
+			Bucket: s.cfg.EvidenceBucket, Object: up.objKey,
+			UserMetadata: up.metadata(sum), ReplaceMetadata: true,
+			ContentType: up.ctype,
 		},
 		minio.CopySrcOptions{Bucket: s.cfg.EvidenceBucket, Object: staged, VersionID: info.VersionID},
 	)
 	if err != nil {
-		return Evidence{}, fmt.Errorf("archive: store %q at %s: %w", name, objKey, err)
+		return Evidence{}, fmt.Errorf("archive: store %q at %s: %w", up.name, up.objKey, err)
 	}
 	if cp.VersionID == "" {
 		return Evidence{}, fmt.Errorf("%w: %s", errNoVersioning, s.cfg.EvidenceBucket)
 	}
-	at := cp.LastModified
-	if at.IsZero() {
-		at = time.Now()
-	}
-	return Evidence{
-		Key:         objKey,
-		VersionID:   cp.VersionID,
-		FileName:    name,
-		Size:        body.n,
-		SHA256:      sum,
-		ContentType: ctype,
-		Uploader:    uploader,
-		UploadedAt:  at.UTC().Truncate(time.Second),
-	}, nil
+	return up.record(cp.VersionID, sum, cp.LastModified), nil
 }
 
-// removeStaged deletes a staged upload's version, even when ctx has been
-// cancelled. A failure (server gone) is left to the lifecycle rule.
-func (s *Store) removeStaged(ctx context.Context, staged, versionID string) {
+// removeVersion deletes one version, even when ctx has been cancelled. A
+// failure (server gone) under the staging prefix is left to the lifecycle
+// rule.
+func (s *Store) removeVersion(ctx context.Context, key, versionID string) {
 	ctx, cancel := cleanupContext(ctx)
 	defer cancel()
-	_ = s.client.RemoveObject(ctx, s.cfg.EvidenceBucket, staged, minio.RemoveObjectOptions{VersionID: versionID})
+	_ = s.client.RemoveObject(ctx, s.cfg.EvidenceBucket, key, minio.RemoveObjectOptions{VersionID: versionID})
 }
 
 func evidenceFromInfo(info minio.ObjectInfo) Evidence {
@@ -187,34 +235,75 @@ func evidenceFromInfo(info minio.ObjectInfo) Evidence {
 		VersionID:   info.VersionID,
 		FileName:    unescapeMeta(meta(info, metaName)),
 		Size:        info.Size,
-		SHA256:      meta(info, metaSHA256),
+		SHA256:      recordedSHA256(info),
 		ContentType: info.ContentType,
 		Uploader:    unescapeMeta(meta(info, metaUploader)),
 		UploadedAt:  info.LastModified.UTC().Truncate(time.Second),
 	}
 }
 
-// guardReader passes bytes through while hashing and counting them, and
-// fails as soon as more than max bytes arrive (without handing the excess
-// on): max is the declared size when there is one, else the size limit.
+// recordedSHA256 is the SHA-256 (hex) the archive recorded for a version:
+// in its metadata (staged uploads) or as its full-object checksum (direct
+// uploads; info must come from a stat asking for checksums). Empty when
+// there is neither.
+func recordedSHA256(info minio.ObjectInfo) string {
+	if sum := meta(info, metaSHA256); sum != "" {
+		return sum
+	}
+	return checksumSHA256(info.ChecksumSHA256, info.ChecksumMode)
+}
+
+// checksumSHA256 turns an S3 SHA-256 checksum (base64) into hex; a
+// composite checksum (of a multipart upload's parts) is not the file's, and
+// gives "".
+func checksumSHA256(b64, mode string) string {
+	if mode != "" && mode != minio.ChecksumFullObjectMode.String() {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(raw) != sha256.Size {
+		return ""
+	}
+	return hex.EncodeToString(raw)
+}
+
+// guardReader passes bytes through while counting (and, given h, hashing)
+// them. Without a declared size it fails as soon as more than max bytes
+// arrive, without handing the excess on. With one (max is then that size)
+// it never reads past it, and hands over the last bytes only once the
+// reader is seen to end there: a longer or shorter reader fails the read,
+// so that the server never receives a complete body.
 type guardReader struct {
 	r        io.Reader
 	max      int64
 	declared bool // max is the caller's declared size
 	n        int64
-	h        hash.Hash
-	over     bool
+	h        hash.Hash // nil: the server computes the SHA-256
+	over     bool      // more than max bytes
+	short    bool      // declared, and the reader ended before max
 }
 
-// errOverflow is what minio-go sees when the guard trips; PutEvidence
-// reports the reason from the guard's state.
-var errOverflow = errors.New("archive: upload exceeds its size")
+// errOverflow and errShort are what minio-go sees when the guard trips;
+// PutEvidence reports the reason from the guard's state.
+var (
+	errOverflow = errors.New("archive: upload exceeds its size")
+	errShort    = errors.New("archive: upload ends before its declared size")
+)
 
 func (g *guardReader) Read(p []byte) (int, error) {
-	if g.over {
+	switch {
+	case g.over:
 		return 0, errOverflow
+	case g.short:
+		return 0, errShort
+	case g.declared && g.n == g.max:
+		return 0, io.EOF // the end was confirmed with the last bytes
 	}
-	if room := g.max + 1 - g.n; int64(len(p)) > room {
+	room := g.max - g.n
+	if !g.declared {
+		room++ // one byte past the limit tells that it is passed
+	}
+	if int64(len(p)) > room {
 		p = p[:room]
 	}
 	n, err := g.r.Read(p)
@@ -223,8 +312,40 @@ func (g *guardReader) Read(p []byte) (int, error) {
 		return 0, errOverflow
 	}
 	g.n += int64(n)
-	g.h.Write(p[:n])
+	if g.h != nil {
+		g.h.Write(p[:n])
+	}
+	if g.declared {
+		switch {
+		case g.n < g.max && err == io.EOF:
+			g.short = true
+			return 0, errShort
+		case g.n == g.max && err == nil:
+			if err := g.confirmEnd(); err != nil {
+				return 0, err // withhold the last bytes
+			}
+			err = io.EOF
+		}
+	}
 	return n, err
+}
+
+// confirmEnd checks that the reader has nothing after the declared size.
+func (g *guardReader) confirmEnd() error {
+	var one [1]byte
+	for range 100 {
+		n, err := g.r.Read(one[:])
+		switch {
+		case n > 0:
+			g.over = true
+			return errOverflow
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return io.ErrNoProgress
 }
 
 // VerifyEvidence re-reads the recorded version, recomputes its SHA-256 and
@@ -233,8 +354,9 @@ func (g *guardReader) Read(p []byte) (int, error) {
 // size differ, the version is gone, the key was deleted, or the key now
 // holds a file written outside the archive; and ErrSuperseded when the
 // version is intact but a later upload through the archive (same name,
-// different content) has replaced it. Other errors (server unreachable…)
-// say nothing about tampering.
+// different content) has replaced it. A later version with the very same
+// bytes, recorded as such, still holds the file: nil. Other errors (server
+// unreachable…) say nothing about tampering.
 func (s *Store) VerifyEvidence(ctx context.Context, ev Evidence) error {
 	if ev.Key == "" || ev.VersionID == "" || len(ev.SHA256) != 64 {
 		return errors.New("archive: VerifyEvidence: record lacks key, version or SHA-256")
@@ -251,7 +373,7 @@ func (s *Store) VerifyEvidence(ctx context.Context, ev Evidence) error {
 			ev.VersionID, sum, size, ev.SHA256, ev.Size))
 	}
 
-	cur, err := s.client.StatObject(ctx, s.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{})
+	cur, err := s.client.StatObject(ctx, s.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{Checksum: true})
 	if err != nil {
 		if isNotFound(err) {
 			return tampered(ev.Key, "the key was deleted (delete marker on top)")
@@ -267,8 +389,11 @@ func (s *Store) VerifyEvidence(ctx context.Context, ev Evidence) error {
 	if err != nil {
 		return fmt.Errorf("archive: verify %s: %w", ev.Key, err)
 	}
-	if recorded := meta(cur, metaSHA256); recorded == "" || recorded != curSum || meta(cur, metaUploader) == "" {
+	if recorded := recordedSHA256(cur); recorded == "" || recorded != curSum || meta(cur, metaUploader) == "" {
 		return tampered(ev.Key, "overwritten outside the archive by version "+cur.VersionID)
+	}
+	if curSum == ev.SHA256 && cur.Size == ev.Size {
+		return nil // the same file uploaded again
 	}
 	return &fileError{kind: ErrSuperseded, name: ev.Key,
 		detail: fmt.Sprintf("version %s replaced by %s uploaded by %s", ev.VersionID, cur.VersionID, unescapeMeta(meta(cur, metaUploader)))}

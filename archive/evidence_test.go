@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -43,8 +45,9 @@ func TestPutVerifyRoundTrip(t *testing.T) {
 		if err := st.VerifyEvidence(ctx, ev); err != nil {
 			t.Fatalf("verify: %v", err)
 		}
-		// Stored metadata describes the file on its own.
-		info, err := rawClient(t, srv).StatObject(ctx, st.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{VersionID: ev.VersionID})
+		// Stored metadata (with the version's checksum) describes the file
+		// on its own.
+		info, err := rawClient(t, srv).StatObject(ctx, st.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{VersionID: ev.VersionID, Checksum: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -495,5 +498,150 @@ func BenchmarkPutEvidence(b *testing.B) {
 		if _, err := st.PutEvidence(ctx, key1, bytes.NewReader(data), int64(len(data)), "bench"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// withoutChecksums makes st behave as on a server that keeps no SHA-256
+// checksums: every upload takes the staged path.
+func withoutChecksums(t *testing.T, st *Store) {
+	t.Helper()
+	checksumClients.Store(st.cfg, &checksumClient{known: true})
+	t.Cleanup(func() { checksumClients.Delete(st.cfg) })
+}
+
+// A known size goes straight to its key: one version, its SHA-256 kept by
+// the server as the version's checksum, nothing staged.
+func TestDirectUpload(t *testing.T) {
+	st, srv := testStore(t)
+	ctx := context.Background()
+	data := pdfBytes(200_000)
+	// A reader that returns its last bytes together with io.EOF.
+	ev, err := st.PutEvidence(ctx, key1, iotest.DataErrReader(bytes.NewReader(data)), int64(len(data)), "cb01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.SHA256 != sha(data) || ev.Size != int64(len(data)) {
+		t.Fatalf("%+v", ev)
+	}
+	info, err := rawClient(t, srv).StatObject(ctx, st.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{VersionID: ev.VersionID, Checksum: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := checksumSHA256(info.ChecksumSHA256, info.ChecksumMode); got != sha(data) {
+		t.Errorf("checksum %q (%s), want %s", info.ChecksumSHA256, info.ChecksumMode, sha(data))
+	}
+	if got := evidenceFromInfo(info); got != ev {
+		t.Errorf("stat says\n%+v\nupload said\n%+v", got, ev)
+	}
+	if v := versions(t, st, st.cfg.EvidenceBucket); len(v) != 1 || v[0].Key != ev.Key {
+		t.Errorf("versions: %+v", v)
+	}
+	if err := st.VerifyEvidence(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A reader shorter or longer than declared stores nothing, on either path.
+func TestDeclaredSizeHeldTo(t *testing.T) {
+	for _, staged := range []bool{false, true} {
+		st, _ := testStore(t)
+		if staged {
+			withoutChecksums(t, st)
+		}
+		ctx := context.Background()
+		for _, tc := range []struct {
+			declared, n int64
+			want        string
+		}{
+			{10_000, 5_000, "fewer than the declared"},
+			{10_000, 10_001, "more data than the declared"},
+			{10_000, 300, "fewer than the declared"}, // within the sniffed head
+			{1 << 20, 3 << 20, "more data than the declared"},
+		} {
+			_, err := st.PutEvidence(ctx, key1, newPDFReader(tc.n), tc.declared, "cb01")
+			if !errors.Is(err, ErrSizeMismatch) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("staged %v, declared %d, sent %d: err = %v", staged, tc.declared, tc.n, err)
+			}
+			assertEmpty(t, st)
+		}
+	}
+}
+
+// On a server without SHA-256 checksums a known size is staged and copied,
+// with the same record and guarantees.
+func TestStagedWithKnownSize(t *testing.T) {
+	st, srv := testStore(t)
+	withoutChecksums(t, st)
+	ctx := context.Background()
+	data := pdfBytes(100_000)
+	ev, err := st.PutEvidence(ctx, key1, bytes.NewReader(data), int64(len(data)), "cb01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := rawClient(t, srv).StatObject(ctx, st.cfg.EvidenceBucket, ev.Key, minio.StatObjectOptions{VersionID: ev.VersionID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta(info, metaSHA256) != sha(data) || ev.SHA256 != sha(data) {
+		t.Fatalf("metadata %+v, record %+v", info.UserMetadata, ev)
+	}
+	if err := st.VerifyEvidence(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range versions(t, st, st.cfg.EvidenceBucket) {
+		if strings.HasPrefix(o.Key, stagingPrefix) {
+			t.Errorf("staged copy left: %s", o.Key)
+		}
+	}
+}
+
+// The same bytes again return the stored version whichever path stored it
+// and whichever path the retry takes.
+func TestIdempotentAcrossPaths(t *testing.T) {
+	st, _ := testStore(t)
+	ctx := context.Background()
+	for i, sizes := range [][2]bool{{true, false}, {false, true}} {
+		k := key1
+		k.FileName = fmt.Sprintf("lan-%d.pdf", i)
+		data := pdfBytes(20_000 + i)
+		var got [2]Evidence
+		for j, known := range sizes {
+			size := int64(-1)
+			if known {
+				size = int64(len(data))
+			}
+			ev, err := st.PutEvidence(ctx, k, bytes.NewReader(data), size, "cb01")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[j] = ev
+		}
+		if got[0] != got[1] {
+			t.Errorf("known sizes %v: retry returned another record:\n%+v\n%+v", sizes, got[0], got[1])
+		}
+	}
+	if n := len(versions(t, st, st.cfg.EvidenceBucket)); n != 2 {
+		t.Fatalf("%d versions, want 2", n)
+	}
+}
+
+// A later version holding the very same bytes, recorded as such, still
+// holds the file: the record verifies.
+func TestSameBytesAgainVerifies(t *testing.T) {
+	st, srv := testStore(t)
+	ctx := context.Background()
+	data := pdfBytes(30_000)
+	ev, err := st.PutEvidence(ctx, key1, bytes.NewReader(data), int64(len(data)), "cb01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Say a retry's duplicate could not be removed.
+	md := map[string]string{metaSHA256: sha(data), metaUploader: "cb01", metaName: escapeMeta(key1.FileName)}
+	if _, err := rawClient(t, srv).PutObject(ctx, st.cfg.EvidenceBucket, ev.Key, bytes.NewReader(data), int64(len(data)),
+		minio.PutObjectOptions{ContentType: "application/pdf", UserMetadata: md}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.VerifyEvidence(ctx, ev); err != nil {
+		t.Fatalf("err = %v, want nil", err)
 	}
 }
