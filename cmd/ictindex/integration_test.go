@@ -184,9 +184,12 @@ func TestSampleProvinceEndToEnd(t *testing.T) {
 		t.Errorf("deleted evidence version: %v, want ErrTampered", err)
 	}
 	if *updateHistory {
-		writeHistory(t, st.client, workflows.CampaignWorkflowID(batch.Year), "campaign.json")
-		writeHistory(t, st.client, workflows.UnitWorkflowID(batch.Year, "SNV"), "unit-SNV.json")
-		writeHistory(t, st.client, workflows.UnitWorkflowID(batch.Year, "VPUBND"), "unit-VPUBND.json")
+		// The histories of earlier designs stay as they were recorded
+		// (campaign.json: one child per unit); these are today's.
+		writeHistory(t, st.client, workflows.CampaignWorkflowID(batch.Year), "campaign-shards.json")
+		writeHistory(t, st.client, workflows.ShardWorkflowID(batch.Year, 0, len(batch.Units)), "shard.json")
+		writeHistory(t, st.client, workflows.UnitWorkflowID(batch.Year, "SNV"), "unit-SNV-shards.json")
+		writeHistory(t, st.client, workflows.UnitWorkflowID(batch.Year, "VPUBND"), "unit-VPUBND-shards.json")
 	}
 }
 
