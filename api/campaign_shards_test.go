@@ -25,7 +25,7 @@ import (
 // from the shards after — and answers pages of them.
 func TestShardedCampaignStatus(t *testing.T) {
 	needStack(t)
-	const year = 2041
+	const year = 2047
 	s, err := New(Config{SessionKey: []byte(rand.Text() + rand.Text())[:32], Fanout: 3},
 		Deps{Temporal: env.client, Store: env.store, Users: env.users})
 	if err != nil {

@@ -46,7 +46,7 @@ func TestWebPages(t *testing.T) {
 	// The submitter of A sees their unit only.
 	subA := login(t, uSubA)
 	body = subA.Must(t, http.StatusOK, "GET", "/dot/2041/don-vi/"+unitA, payload{}, nil)
-	for _, want := range []string{"Lưu nháp", "Gửi báo cáo", `name="f.steering_committee"`, "I.1", "Tải biểu mẫu trống"} {
+	for _, want := range []string{"Lưu nháp", "Gửi báo cáo", `name="f.steering_committee"`, "I.1", "Tải biểu mẫu của đơn vị"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("unit page lacks %q", want)
 		}
