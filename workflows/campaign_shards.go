@@ -79,23 +79,8 @@ func (c *campaign) collectShards(ctx workflow.Context) {
 	sel := workflow.NewSelector(ctx)
 	for i, f := range c.children {
 		sel.AddFuture(f, func(f workflow.Future) {
-			var res ShardResult
-			sum := &c.status.Shards[i]
-			sum.Done = true
 			c.done++
-			if err := f.Get(ctx, &res); err != nil {
-				sum.Error = err.Error()
-				c.failed.Failed++
-				if c.failed.FirstError == "" {
-					c.failed.FirstError = sum.ID + ": " + err.Error()
-				}
-				return
-			}
-			c.parts[i] = res.Manifest
-			c.failed.Failed += res.Failed
-			if c.failed.FirstError == "" {
-				c.failed.FirstError = res.FirstError
-			}
+			endShard(ctx, f, &c.status.Shards[i], &c.parts[i], &c.failed)
 		})
 	}
 	for range c.children {

@@ -143,26 +143,14 @@ func (s *shard) collect(ctx workflow.Context) {
 				u.Done = true
 				if err := f.Get(ctx, &res); err != nil {
 					u.Status = "error: " + err.Error()
-					s.fail(u.Unit.Code + ": " + err.Error())
+					s.result.fail(u.Unit.Code + ": " + err.Error())
 					return
 				}
 				u.Status, u.Record = res.Status, &res.Record
 				s.records[i] = res.Record
 				return
 			}
-			var res ShardResult
-			sum := &s.status.Shards[i]
-			sum.Done = true
-			if err := f.Get(ctx, &res); err != nil {
-				sum.Error = err.Error()
-				s.fail(sum.ID + ": " + err.Error())
-				return
-			}
-			s.parts[i] = res.Manifest
-			s.result.Failed += res.Failed
-			if s.result.FirstError == "" {
-				s.result.FirstError = res.FirstError
-			}
+			endShard(ctx, f, &s.status.Shards[i], &s.parts[i], &s.result)
 		})
 	}
 	for range s.children {
@@ -171,10 +159,27 @@ func (s *shard) collect(ctx workflow.Context) {
 }
 
 // fail counts a unit (or shard) that ended without a record.
-func (s *shard) fail(msg string) {
-	s.result.Failed++
-	if s.result.FirstError == "" {
-		s.result.FirstError = msg
+func (r *ShardResult) fail(msg string) {
+	r.Failed++
+	if r.FirstError == "" {
+		r.FirstError = msg
+	}
+}
+
+// endShard records a child shard's outcome: its manifest in part, or its
+// failure and its units' failures in tally.
+func endShard(ctx workflow.Context, f workflow.Future, sum *ShardSummary, part *activities.DocumentRef, tally *ShardResult) {
+	sum.Done = true
+	var res ShardResult
+	if err := f.Get(ctx, &res); err != nil {
+		sum.Error = err.Error()
+		tally.fail(sum.ID + ": " + err.Error())
+		return
+	}
+	*part = res.Manifest
+	tally.Failed += res.Failed
+	if tally.FirstError == "" {
+		tally.FirstError = res.FirstError
 	}
 }
 
