@@ -36,6 +36,19 @@ type Decision struct {
 	Sets map[string]*scoring.Set
 	// Evidence lists each unit's evidence files by unit code.
 	Evidence map[string][]EvidenceItem
+
+	// Draft marks the unissued draft: "DỰ THẢO" across every page, and
+	// the number and date left blank whatever Number and Date say.
+	Draft bool
+	// Replaces names the decision this one corrects and replaces; nil for
+	// a first issuance.
+	Replaces *Replaced
+	// VerifyURL is the public verification page of this decision; when
+	// set, the last page carries it as a QR code and as text.
+	VerifyURL string
+	// Stamp is the visible appearance of the signature, drawn on the
+	// signature block; nil leaves the block as for a hand signature.
+	Stamp *Stamp
 }
 
 // EvidenceItem is one evidence file a unit attached to a criterion, as the
