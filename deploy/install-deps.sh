@@ -11,6 +11,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
+command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
