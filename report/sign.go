@@ -12,8 +12,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
+	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 
@@ -54,6 +58,13 @@ type SignOptions struct {
 	// attribute, always the clock's, so two signatures of the same bytes
 	// differ in it even with a fixed Time.
 	Time time.Time
+	// Place, when set, makes the signature visible: its widget annotation
+	// sits at that rectangle of that page, so a reader shows the signature
+	// there and opens its details on a click. The widget's own appearance
+	// is empty (transparent); what the reader sees there is the stamp the
+	// renderer drew in the page content. Nil leaves the signature
+	// invisible.
+	Place *SignaturePlace
 }
 
 // Signer is a key and its certificate. Key may be any crypto.Signer (a
@@ -195,6 +206,9 @@ func Sign(pdfBytes []byte, s *Signer, opt SignOptions) ([]byte, error) {
 	if opt.Reason == "" {
 		opt.Reason = DefaultSignReason
 	}
+	if err := checkPlaceShape(opt.Place); err != nil {
+		return nil, err
+	}
 
 	chain := append([]*x509.Certificate{s.Cert}, s.Chain...)
 	data := sign.SignData{
@@ -212,6 +226,20 @@ func Sign(pdfBytes []byte, s *Signer, opt SignOptions) ([]byte, error) {
 		DigestAlgorithm:   digestFor(s.Key.Public()),
 		Certificate:       s.Cert,
 		CertificateChains: [][]*x509.Certificate{chain},
+	}
+	if p := opt.Place; p != nil {
+		data.Appearance = sign.Appearance{
+			Visible:     true,
+			Page:        uint32(p.Page),
+			LowerLeftX:  p.LLX,
+			LowerLeftY:  p.LLY,
+			UpperRightX: p.URX,
+			UpperRightY: p.URY,
+			// An image makes pdfsign draw it instead of its own text, whose
+			// font has no Vietnamese letters; a transparent one draws
+			// nothing over the stamp in the page content.
+			Image: transparentPNG(),
+		}
 	}
 	out, err := signPDF(pdfBytes, data)
 	if err != nil {
@@ -234,6 +262,11 @@ func signPDF(in []byte, data sign.SignData) (out []byte, err error) {
 	rd, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
+	}
+	if data.Appearance.Visible {
+		if err := checkPlaceOnPage(rd, data.Appearance); err != nil {
+			return nil, err
+		}
 	}
 	var buf bytes.Buffer
 	if hasSignatureFields(rd) {
@@ -259,6 +292,63 @@ func signPDF(in []byte, data sign.SignData) (out []byte, err error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// checkPlaceShape checks that a visible signature's rectangle is a
+// rectangle on a page that can exist.
+func checkPlaceShape(p *SignaturePlace) error {
+	if p == nil {
+		return nil
+	}
+	if p.Page < 1 {
+		return fmt.Errorf("report: vị trí chữ ký có số trang %d; trang được đánh số từ 1", p.Page)
+	}
+	for _, v := range []float64{p.LLX, p.LLY, p.URX, p.URY} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("report: vị trí chữ ký có tọa độ không phải là số")
+		}
+	}
+	if p.URX-p.LLX < 1 || p.URY-p.LLY < 1 {
+		return fmt.Errorf("report: ô chữ ký [%g %g %g %g] phải có góc dưới trái nhỏ hơn góc trên phải, rộng và cao ít nhất 1 điểm",
+			p.LLX, p.LLY, p.URX, p.URY)
+	}
+	return nil
+}
+
+// checkPlaceOnPage checks that a visible signature's page exists and that
+// its rectangle lies on the page's media box.
+func checkPlaceOnPage(rd *pdf.Reader, a sign.Appearance) error {
+	n := rd.NumPage()
+	if int(a.Page) > n {
+		return fmt.Errorf("report: chữ ký đặt ở trang %d nhưng tệp chỉ có %d trang", a.Page, n)
+	}
+	var box pdf.Value
+	v := rd.Page(int(a.Page)).V
+	for depth := 0; depth < 32 && !v.IsNull() && box.IsNull(); depth++ {
+		box = v.Key("MediaBox") // inherited from the page tree
+		v = v.Key("Parent")
+	}
+	if box.Len() != 4 {
+		return nil // a reader takes a default page size; nothing to check against
+	}
+	x0, y0 := min(box.Index(0).Float64(), box.Index(2).Float64()), min(box.Index(1).Float64(), box.Index(3).Float64())
+	x1, y1 := max(box.Index(0).Float64(), box.Index(2).Float64()), max(box.Index(1).Float64(), box.Index(3).Float64())
+	const slack = 0.5 // rounding of the page size in points
+	if a.LowerLeftX < x0-slack || a.LowerLeftY < y0-slack || a.UpperRightX > x1+slack || a.UpperRightY > y1+slack {
+		return fmt.Errorf("report: ô chữ ký [%g %g %g %g] nằm ngoài trang %d (khổ trang [%g %g %g %g])",
+			a.LowerLeftX, a.LowerLeftY, a.UpperRightX, a.UpperRightY, a.Page, x0, y0, x1, y1)
+	}
+	return nil
+}
+
+// transparentPNG is a one-pixel, fully transparent PNG: the appearance
+// image of a visible signature, which draws nothing.
+var transparentPNG = sync.OnceValue(func() []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewNRGBA(image.Rect(0, 0, 1, 1))); err != nil {
+		panic(err) // encoding an in-memory image does not fail
+	}
+	return b.Bytes()
+})
 
 // hasSignatureFields tells whether the PDF already has signature fields.
 func hasSignatureFields(rd *pdf.Reader) bool {

@@ -11,10 +11,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"math"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -527,5 +529,177 @@ func TestSignTwice(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("pdfsig report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// signatureWidget finds the signature widget on a page of a signed PDF,
+// reading it back with a strict parser.
+func signatureWidget(t *testing.T, signed []byte, page int) pdf.Value {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("the signed PDF does not parse back: %v", r)
+		}
+	}()
+	rd, err := pdf.NewReader(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	annots := rd.Page(page).V.Key("Annots")
+	for i := 0; i < annots.Len(); i++ {
+		if a := annots.Index(i); a.Key("Subtype").Name() == "Widget" && a.Key("FT").Name() == "Sig" {
+			return a
+		}
+	}
+	t.Fatalf("page %d has no signature widget among its %d annotations", page, annots.Len())
+	return pdf.Value{}
+}
+
+// renderPage draws one page with poppler's pdftoppm, in grey at a low
+// resolution, and returns the image file's bytes.
+func renderPage(t *testing.T, doc []byte, page int) []byte {
+	t.Helper()
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("pdftoppm (poppler-utils) is not installed")
+		}
+		t.Fatal("pdftoppm (poppler-utils) is required in CI")
+	}
+	dir := t.TempDir()
+	name := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(name, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := strconv.Itoa(page)
+	if out, err := exec.Command(bin, "-f", p, "-l", p, "-r", "40", "-gray", "-singlefile", name, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	img, err := os.ReadFile(filepath.Join(dir, "page.pgm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestSignVisiblePlace signs the rendered decision with its widget on the
+// signature block of the last page: the widget is there with its
+// rectangle, the signature valid, and the page looks as before (the
+// widget draws nothing; the stamp is the renderer's).
+func TestSignVisiblePlace(t *testing.T) {
+	testKeys(t)
+	doc := renderedDecision(t)
+	rd, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rd.NumPage()
+	place := &SignaturePlace{Page: last, LLX: 320.5, LLY: 400, URX: 560, URY: 480.25}
+	s := &Signer{Key: rsaKey, Cert: testCert(t, rsaKey, testSignerCN, false, nil, nil)}
+	signed, err := Sign(doc, s, SignOptions{Place: place})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkSigned(doc, signed); err != nil {
+		t.Fatal(err)
+	}
+	assertValid(t, signed)
+	assertTamperDetected(t, doc, signed)
+
+	w := signatureWidget(t, signed, last)
+	rect := w.Key("Rect")
+	if rect.Len() != 4 {
+		t.Fatalf("widget /Rect = %v", rect)
+	}
+	for i, want := range []float64{place.LLX, place.LLY, place.URX, place.URY} {
+		if got := rect.Index(i).Float64(); math.Abs(got-want) > 1e-3 {
+			t.Errorf("widget /Rect[%d] = %g, want %g", i, got, want)
+		}
+	}
+	if w.Key("AP").Key("N").IsNull() {
+		t.Error("the widget has no normal appearance (/AP /N)")
+	}
+	if f := w.Key("F").Int64(); f&4 == 0 || f&3 != 0 {
+		t.Errorf("widget /F = %d, want printed and neither hidden nor invisible", f)
+	}
+	if w.Key("V").Key("Type").Name() != "Sig" {
+		t.Error("the widget's /V is not the signature dictionary")
+	}
+	if ap := string(signed[len(doc):]); strings.Contains(ap, "/Times-Roman") || strings.Contains(ap, " Tj") {
+		t.Error("the widget's appearance writes text of its own")
+	}
+	if !bytes.Equal(renderPage(t, doc, last), renderPage(t, signed, last)) {
+		t.Error("the signed page looks different from the unsigned one: the widget's appearance draws something")
+	}
+	// The other pages keep no widget.
+	rs, err := pdf.NewReader(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p := 1; p < last; p++ {
+		if n := rs.Page(p).V.Key("Annots").Len(); n != 0 {
+			t.Errorf("page %d has %d annotations, want none", p, n)
+		}
+	}
+}
+
+// TestSignVisibleTwice places two visible signatures on one page; the
+// second goes through pdfsign's path for a signed file.
+func TestSignVisibleTwice(t *testing.T) {
+	testKeys(t)
+	doc := plainPDF(t)
+	first, err := Sign(doc, &Signer{Key: ecKey, Cert: testCert(t, ecKey, testSignerCN, false, nil, nil)},
+		SignOptions{Place: &SignaturePlace{Page: 1, LLX: 50, LLY: 100, URX: 250, URY: 180}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Sign(first, &Signer{Key: rsaKey, Cert: testCert(t, rsaKey, testSignerOrg, false, nil, nil)},
+		SignOptions{Reason: "Phát hành văn bản", Place: &SignaturePlace{Page: 1, LLX: 300, LLY: 100, URX: 500, URY: 180}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := pdfsig(t, second)
+	if n := strings.Count(out, "Signature is Valid"); n != 2 {
+		t.Errorf("pdfsig finds %d valid signatures, want 2:\n%s", n, out)
+	}
+	rd, err := pdf.NewReader(bytes.NewReader(second), int64(len(second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs []float64
+	annots := rd.Page(1).V.Key("Annots")
+	for i := 0; i < annots.Len(); i++ {
+		if a := annots.Index(i); a.Key("FT").Name() == "Sig" {
+			xs = append(xs, a.Key("Rect").Index(0).Float64())
+		}
+	}
+	if len(xs) != 2 || xs[0] != 50 || xs[1] != 300 {
+		t.Errorf("page 1 has signature widgets at x = %v, want [50 300]", xs)
+	}
+}
+
+func TestSignVisibleBadPlace(t *testing.T) {
+	testKeys(t)
+	doc := plainPDF(t) // one A4 page, 595.28 × 841.89 points
+	s := &Signer{Key: ecKey, Cert: testCert(t, ecKey, testSignerCN, false, nil, nil)}
+	for _, c := range []struct {
+		name  string
+		place SignaturePlace
+		want  string
+	}{
+		{"page 0", SignaturePlace{Page: 0, LLX: 10, LLY: 10, URX: 100, URY: 50}, "đánh số từ 1"},
+		{"page past the end", SignaturePlace{Page: 2, LLX: 10, LLY: 10, URX: 100, URY: 50}, "tệp chỉ có 1 trang"},
+		{"upside down", SignaturePlace{Page: 1, LLX: 100, LLY: 50, URX: 10, URY: 10}, "góc dưới trái nhỏ hơn góc trên phải"},
+		{"flat", SignaturePlace{Page: 1, LLX: 10, LLY: 10, URX: 100, URY: 10.5}, "ít nhất 1 điểm"},
+		{"off the page", SignaturePlace{Page: 1, LLX: 500, LLY: 10, URX: 700, URY: 50}, "nằm ngoài trang 1"},
+		{"not a number", SignaturePlace{Page: 1, LLX: math.NaN(), LLY: 10, URX: 100, URY: 50}, "không phải là số"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.place
+			_, err := Sign(doc, s, SignOptions{Place: &p})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want one with %q", err, c.want)
+			}
+		})
 	}
 }
