@@ -203,6 +203,7 @@ func (r *renderer) signature() {
 		w.cell(rightX, ry, rightW, lh, t, 'C')
 		ry += lh
 	}
+	r.place = w.placeOf(box{rightX, ry, rightW, signatureSpace})
 	ry += signatureSpace
 	w.cell(rightX, ry, rightW, lh, clean(r.d.Signer), 'C')
 	w.y = math.Max(ly, ry+lh)

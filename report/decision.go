@@ -129,15 +129,25 @@ var ErrNoResults = errors.New("report: the decision has no results")
 // Render draws the decision and its appendices as a PDF. The same decision
 // always gives the same bytes. The decision itself is not modified.
 func Render(d *Decision) ([]byte, error) {
-	doc, err := render(d)
+	pdf, _, err := RenderPlaced(d)
+	return pdf, err
+}
+
+// RenderPlaced draws the decision as Render does, the same bytes, and
+// also says where the signature's stamp was drawn: its page and its
+// rectangle in PDF points from the page's lower-left corner. Without a
+// Stamp it is the space left for the signature on the signature block,
+// where a visible signature's widget belongs.
+func RenderPlaced(d *Decision) ([]byte, SignaturePlace, error) {
+	doc, place, err := render(d)
 	if err != nil {
-		return nil, err
+		return nil, SignaturePlace{}, err
 	}
 	out := bytes.NewBuffer(make([]byte, 0, doc.size))
 	if err := doc.writeTo(out); err != nil {
-		return nil, fmt.Errorf("report: writing the PDF: %w", err)
+		return nil, SignaturePlace{}, fmt.Errorf("report: writing the PDF: %w", err)
 	}
-	return out.Bytes(), nil
+	return out.Bytes(), place, nil
 }
 
 // RenderTo draws the decision as Render does and writes the PDF to w, the
@@ -145,7 +155,7 @@ func Render(d *Decision) ([]byte, error) {
 // Nothing is written when the decision cannot be drawn; when w fails,
 // what was written is incomplete.
 func RenderTo(w io.Writer, d *Decision) error {
-	doc, err := render(d)
+	doc, _, err := render(d)
 	if err != nil {
 		return err
 	}
@@ -159,17 +169,23 @@ func RenderTo(w io.Writer, d *Decision) error {
 	return nil
 }
 
-// render draws the decision and closes fpdf's document, ready to be written.
-func render(d *Decision) (*document, error) {
+// render draws the decision and closes fpdf's document, ready to be
+// written; it also returns where the signature's stamp is.
+func render(d *Decision) (*document, SignaturePlace, error) {
 	if d == nil || d.Results == nil {
-		return nil, ErrNoResults
+		return nil, SignaturePlace{}, ErrNoResults
 	}
 	dd := *d
 	dd.SetDefaults()
 	if y := dd.year(); y < 1900 || y > 9999 {
-		return nil, fmt.Errorf("report: report year %d is out of range", y)
+		return nil, SignaturePlace{}, fmt.Errorf("report: report year %d is out of range", y)
 	}
-	w := newWriter(dd.created())
+	created := dd.created()
+	if dd.Draft {
+		// A draft is numbered and dated when it is issued.
+		dd.Number, dd.Date = "", scoring.Date{}
+	}
+	w := newWriter(created)
 	r := &renderer{w: w, d: &dd}
 	r.plan()
 	r.metadata()
@@ -180,11 +196,11 @@ func render(d *Decision) (*document, error) {
 	r.sheetsAppendix()
 	w.finish()
 	if err := w.err(); err != nil {
-		return nil, fmt.Errorf("report: drawing the PDF: %w", err)
+		return nil, SignaturePlace{}, fmt.Errorf("report: drawing the PDF: %w", err)
 	}
 	doc, err := w.document()
 	if err != nil {
-		return nil, fmt.Errorf("report: writing the PDF: %w", err)
+		return nil, SignaturePlace{}, fmt.Errorf("report: writing the PDF: %w", err)
 	}
-	return doc, nil
+	return doc, r.place, nil
 }

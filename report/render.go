@@ -15,6 +15,8 @@ type renderer struct {
 	sheetsNumeral string
 	sheets        []*scoring.Sheet    // submitted sheets, in ranking order
 	rankOf        map[string]rankInfo // by sheetKey
+
+	place SignaturePlace // where the signature's stamp is
 }
 
 // rankingPart is one ranking appendix (Phụ lục I, II, …).
