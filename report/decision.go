@@ -186,6 +186,9 @@ func render(d *Decision) (*document, SignaturePlace, error) {
 		dd.Number, dd.Date = "", scoring.Date{}
 	}
 	w := newWriter(created)
+	if dd.Draft {
+		w.watermark = watermarkText
+	}
 	r := &renderer{w: w, d: &dd}
 	r.plan()
 	r.metadata()

@@ -56,6 +56,9 @@ type writer struct {
 	fontIDs map[string]string
 	runes   map[string]*runeSet // the runes each style has registered
 	stamps  map[string]*stamp   // by key
+	// watermark, when set, is drawn across every page (a draft's mark).
+	watermark string
+	mark      *outline // the watermark's outlines, once laid out
 }
 
 // newWriter prepares a document whose creation and modification dates are
@@ -122,6 +125,9 @@ func (w *writer) newPage(orientation string) {
 	w.pdf.AddPageFormat(orientation, a4)
 	w.pw, w.ph = w.pdf.GetPageSize()
 	w.y = marginTop
+	if w.watermark != "" {
+		w.drawWatermark()
+	}
 }
 
 // pageHeader draws the page number, in Arabic numerals centred in the top
