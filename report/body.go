@@ -63,7 +63,11 @@ func (r *renderer) decision() {
 		"xếp hạng trên Cổng Thông tin điện tử tỉnh; các cơ quan, đơn vị căn cứ kết quả đánh giá, xếp hạng, khắc phục "+
 		"những tồn tại, hạn chế, nâng cao mức độ ứng dụng công nghệ thông tin của cơ quan, đơn vị mình trong năm %d.",
 		r.d.year()+1), regular}}, r.body())
-	w.paragraph([]run{{"Điều 3.", bold}, {" Quyết định này có hiệu lực thi hành kể từ ngày ký.", regular}}, r.body())
+	effect := " Quyết định này có hiệu lực thi hành kể từ ngày ký."
+	if s := r.replacesSentence(); s != "" {
+		effect += " " + s
+	}
+	w.paragraph([]run{{"Điều 3.", bold}, {effect, regular}}, r.body())
 	last := []run{{"Chánh Văn phòng UBND tỉnh; Giám đốc Sở Thông tin và Truyền thông; Thủ trưởng các sở, ban, " +
 		"ngành thuộc UBND tỉnh; Chủ tịch UBND các huyện, thị xã, thành phố và các cơ quan, đơn vị có liên quan " +
 		"chịu trách nhiệm thi hành Quyết định này./.", regular}}

@@ -197,6 +197,7 @@ func render(d *Decision) (*document, SignaturePlace, error) {
 		r.rankingAppendix(&r.rankings[i])
 	}
 	r.sheetsAppendix()
+	r.verification()
 	w.finish()
 	if err := w.err(); err != nil {
 		return nil, SignaturePlace{}, fmt.Errorf("report: drawing the PDF: %w", err)

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/skip2/go-qrcode"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -201,4 +203,88 @@ func (w *writer) registerText(style, s string) {
 			t.Text(0, 5, string(rs))
 		})
 	}
+}
+
+// replacesSentence is the sentence of the article on effect that names
+// the decision this one replaces, or "" for a first issuance.
+func (r *renderer) replacesSentence() string {
+	rp := r.d.Replaces
+	if rp == nil {
+		return ""
+	}
+	return fmt.Sprintf("Quyết định này thay thế Quyết định số %s ngày %s của Ủy ban nhân dân tỉnh %s.",
+		documentNumber(rp.Number), shortDate(rp.Date), province)
+}
+
+// The verification code: the decision's public verification page as a
+// QR code and as text, at the foot of the last page.
+const (
+	qrSide        = 24.0 // mm, the code with its quiet zone
+	qrQuiet       = 4    // modules of quiet zone around the code
+	qrCaptionSize = 9.0
+	qrCaptionW    = 95.0 // mm at most
+	qrGap         = 4.0  // mm at least between the last content and the code
+)
+
+// verification draws the QR code of VerifyURL and its caption on the last
+// page: at its foot, or at the top of a page of its own when the last
+// page has no room left. The code's modules are filled rectangles, so
+// the code is vector and the same every time; its quiet zone is painted
+// white, the dark modules stand flush with the left margin.
+func (r *renderer) verification() {
+	url := strings.TrimSpace(clean(r.d.VerifyURL))
+	if url == "" {
+		return
+	}
+	w := r.w
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		w.pdf.SetError(fmt.Errorf("report: the verification code: %w", err))
+		return
+	}
+	bits := q.Bitmap()
+	mod := qrSide / float64(len(bits))
+	quiet := qrQuiet * mod
+	inner := qrSide - 2*quiet // the dark part
+
+	capX := marginLeft + inner + 3
+	capW := math.Min(qrCaptionW, w.pw-marginRight-capX)
+	lh := lineHeight(qrCaptionSize)
+	lines := w.wrap(regular, qrCaptionSize, url, capW)
+	capH := float64(1+len(lines)) * lh
+	h := math.Max(inner, capH)
+
+	top := w.bottom() - h // of the dark part
+	if top < w.y+qrGap {
+		w.continuePage()
+		top = w.y + 2
+	}
+	x0, y0 := marginLeft-quiet, top+(h-inner)/2-quiet // the code's corner
+	w.fill(255, 255, 255, box{x0, y0, qrSide, qrSide})
+	var dark []box
+	for i, row := range bits {
+		for j := 0; j < len(row); {
+			if !row[j] {
+				j++
+				continue
+			}
+			k := j
+			for k < len(row) && row[k] {
+				k++
+			}
+			dark = append(dark, box{x0 + float64(j)*mod, y0 + float64(i)*mod, float64(k-j) * mod, mod})
+			j = k
+		}
+	}
+	w.fill(0, 0, 0, dark...)
+
+	y := top + (h-capH)/2
+	w.font(italic, qrCaptionSize)
+	w.cell(capX, y, capW, lh, "Tra cứu, xác minh văn bản tại:", 'L')
+	w.font(regular, qrCaptionSize)
+	for _, s := range lines {
+		y += lh
+		w.cell(capX, y, capW, lh, s, 'L')
+	}
+	w.y = math.Max(w.y, top+h)
 }

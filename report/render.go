@@ -100,8 +100,16 @@ func (r *renderer) summary() string {
 // metadata fills the PDF's document information.
 func (r *renderer) metadata() {
 	p := r.w.pdf
-	p.SetTitle(clean("Quyết định số "+documentNumber(r.d.Number)+" "+r.summary()), true)
-	p.SetSubject(clean(fmt.Sprintf("Kết quả đánh giá, xếp hạng mức độ ứng dụng CNTT năm %d", r.d.year())), true)
+	title := "Quyết định số " + documentNumber(r.d.Number) + " " + r.summary()
+	if r.d.Draft {
+		title = "Dự thảo Quyết định " + r.summary()
+	}
+	p.SetTitle(clean(title), true)
+	subject := fmt.Sprintf("Kết quả đánh giá, xếp hạng mức độ ứng dụng CNTT năm %d", r.d.year())
+	if rp := r.d.Replaces; rp != nil {
+		subject += fmt.Sprintf("; thay thế Quyết định số %s ngày %s", documentNumber(rp.Number), shortDate(rp.Date))
+	}
+	p.SetSubject(clean(subject), true)
 	p.SetAuthor(clean("Ủy ban nhân dân tỉnh "+province), true)
 	p.SetCreator("ictindex", false)
 }
