@@ -173,7 +173,7 @@ func (r *renderer) signatureLines() (recips, titles []string) {
 func (r *renderer) signatureHeight() float64 {
 	recips, titles := r.signatureLines()
 	leftH := lineHeight(12) + float64(len(recips))*lineHeight(11)
-	rightH := float64(len(titles)+1)*lineHeight(bodySize) + signatureSpace
+	rightH := float64(len(titles)+1)*lineHeight(bodySize) + r.signatureSpace()
 	return 2 + math.Max(leftH, rightH)
 }
 
@@ -207,8 +207,13 @@ func (r *renderer) signature() {
 		w.cell(rightX, ry, rightW, lh, t, 'C')
 		ry += lh
 	}
-	r.place = w.placeOf(box{rightX, ry, rightW, signatureSpace})
-	ry += signatureSpace
+	space := r.signatureSpace()
+	if r.stamp != nil {
+		r.place = w.placeOf(r.drawStamp(rightX, ry, rightW))
+	} else {
+		r.place = w.placeOf(box{rightX, ry, rightW, space})
+	}
+	ry += space
 	w.cell(rightX, ry, rightW, lh, clean(r.d.Signer), 'C')
 	w.y = math.Max(ly, ry+lh)
 }

@@ -190,6 +190,9 @@ func render(d *Decision) (*document, SignaturePlace, error) {
 		w.watermark = watermarkText
 	}
 	r := &renderer{w: w, d: &dd}
+	if err := r.prepareStamp(); err != nil {
+		return nil, SignaturePlace{}, err
+	}
 	r.plan()
 	r.metadata()
 	r.decision()

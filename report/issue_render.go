@@ -1,7 +1,13 @@
 package report
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"math"
 	"strconv"
 	"strings"
@@ -11,6 +17,8 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"ictindex/scoring"
 )
 
 // placeOf is a box of the current page as a SignaturePlace: PDF points
@@ -287,4 +295,293 @@ func (r *renderer) verification() {
 		w.cell(capX, y, capW, lh, s, 'L')
 	}
 	w.y = math.Max(w.y, top+h)
+}
+
+// The stamp: the visible appearance of the digital signature in the
+// space of the signature block (Decree 30/2020/NĐ-CP, Appendix I): the
+// signer's handwritten signature, the body's seal over its left third at
+// the seal's real size, and a framed block saying who signed, as what,
+// for which body and when.
+const (
+	stampTextSize = 8.5
+	stampPad      = 1.5  // mm inside the frame
+	stampTextMaxW = 78.0 // mm, the frame at most
+	sealSize      = 36.0 // mm, the seal's larger side: its real size
+	signatureMaxW = 50.0 // mm, the handwritten signature's box
+	signatureMaxH = 24.0
+	stampGap      = 1.5 // mm between the images and the frame, and above
+	stampBelow    = 2.5 // mm between the frame and the signer's name
+)
+
+// stampInk is the colour of the stamp's text and frame.
+var stampInk = [3]int{0, 60, 160}
+
+// stampImage is an image of the stamp, ready for fpdf: a PNG re-encoded
+// as 8-bit RGB(A), whatever the input's format, and its size in pixels.
+type stampImage struct {
+	name          string // fpdf's registration name, from the content
+	png           []byte
+	width, height int
+	wd, h         float64 // drawn size, mm
+}
+
+// stampLook is the stamp laid out: its text lines and images, and the
+// height of the space it takes on the signature block.
+type stampLook struct {
+	lines     [][]word
+	textW     float64 // the frame's width
+	textH     float64 // the frame's height
+	signature *stampImage
+	seal      *stampImage
+	imagesH   float64
+	space     float64
+}
+
+// prepareStamp reads the stamp's images and lays out its text, before
+// anything is drawn: an unreadable image is an error of the decision.
+func (r *renderer) prepareStamp() error {
+	st := r.d.Stamp
+	if st == nil {
+		return nil
+	}
+	look := &stampLook{}
+	name := strings.TrimSpace(st.Name)
+	if name == "" {
+		name = r.d.Signer
+	}
+	org := strings.TrimSpace(st.Org)
+	if org == "" {
+		org = "Ủy ban nhân dân tỉnh " + province
+	}
+	var runs [][]run
+	add := func(label, value string) {
+		if value = strings.TrimSpace(value); value != "" {
+			runs = append(runs, []run{{label, bold}, {" " + value, regular}})
+		}
+	}
+	add("Ký bởi:", name)
+	add("Chức vụ:", st.Title)
+	add("Cơ quan:", org)
+	if !st.At.IsZero() {
+		add("Thời gian ký:", st.At.In(scoring.Vietnam).Format("02/01/2006 15:04:05 -07:00"))
+	}
+	p := para{size: stampTextSize, wd: stampTextMaxW - 2*stampPad}
+	widest := 0.0
+	space := measure(regular, stampTextSize, " ")
+	for _, rs := range runs {
+		for _, ln := range layoutWords(rs, p) {
+			lw := 0.0
+			for j, wd := range ln {
+				if j > 0 && wd.space {
+					lw += space
+				}
+				lw += wd.w
+			}
+			widest = math.Max(widest, lw)
+			look.lines = append(look.lines, ln)
+		}
+	}
+	look.textW = widest + 2*stampPad
+	look.textH = float64(len(look.lines))*lineHeight(stampTextSize) + 2*stampPad
+
+	var err error
+	if len(st.SignatureImage) > 0 {
+		if look.signature, err = readStampImage("signature", st.SignatureImage, 0); err != nil {
+			return fmt.Errorf("report: the signature image: %w", err)
+		}
+		fitImage(look.signature, signatureMaxW, signatureMaxH)
+		look.imagesH = look.signature.h
+	}
+	if len(st.SealImage) > 0 {
+		// fpdf orders images of the same width as a map gives them: a
+		// seal as wide as the signature is made a pixel wider, so that
+		// the file's objects come out in one order.
+		widen := 0
+		if look.signature != nil {
+			if cfg, err := png.DecodeConfig(bytes.NewReader(st.SealImage)); err == nil && cfg.Width == look.signature.width {
+				widen = 1
+			}
+		}
+		if look.seal, err = readStampImage("seal", st.SealImage, widen); err != nil {
+			return fmt.Errorf("report: the seal image: %w", err)
+		}
+		fitImage(look.seal, sealSize, sealSize)
+		look.imagesH = math.Max(look.imagesH, look.seal.h)
+	}
+	if look.imagesH > 0 {
+		look.space = stampGap + look.imagesH + stampGap + look.textH + stampBelow
+	} else {
+		look.space = math.Max(signatureSpace, look.textH+2*stampGap)
+	}
+	r.stamp = look
+	return nil
+}
+
+// readStampImage decodes a PNG and encodes it again as fpdf reads it
+// best, widened by transparent columns on the right when asked.
+func readStampImage(kind string, data []byte, widen int) (*stampImage, error) {
+	src, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	b := src.Bounds()
+	if b.Dx() < 1 || b.Dy() < 1 {
+		return nil, fmt.Errorf("an empty image")
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, b.Dx()+widen, b.Dy()))
+	draw.Draw(img, image.Rect(0, 0, b.Dx(), b.Dy()), src, b.Min, draw.Src)
+	var out bytes.Buffer
+	if err := png.Encode(&out, img); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(out.Bytes())
+	return &stampImage{name: "stamp-" + kind + "-" + hex.EncodeToString(sum[:8]), png: out.Bytes(),
+		width: img.Rect.Dx(), height: img.Rect.Dy()}, nil
+}
+
+// fitImage sizes an image to fit a box, keeping its proportions.
+func fitImage(im *stampImage, maxW, maxH float64) {
+	scale := math.Min(maxW/float64(im.width), maxH/float64(im.height))
+	im.wd, im.h = float64(im.width)*scale, float64(im.height)*scale
+}
+
+// signatureSpace is the height left on the signature block for the
+// signature: that of a hand signature, or what the stamp needs.
+func (r *renderer) signatureSpace() float64 {
+	if r.stamp != nil {
+		return r.stamp.space
+	}
+	return signatureSpace
+}
+
+// drawStamp draws the stamp in the space of the signature block at
+// (x, y), wd wide, and returns the box it covers.
+func (r *renderer) drawStamp(x, y, wd float64) box {
+	w, look := r.w, r.stamp
+	cx := x + wd/2
+	var covered []box
+	top := y + stampGap
+	sig, seal := look.signature, look.seal
+	switch {
+	case sig != nil && seal != nil:
+		// The seal over the left third of the signature.
+		groupW := seal.wd + sig.wd*2/3
+		sealX := cx - groupW/2
+		sigX := sealX + seal.wd - sig.wd/3
+		covered = append(covered, w.drawImage(sig, sigX, top+(look.imagesH-sig.h)/2),
+			w.drawImage(seal, sealX, top+(look.imagesH-seal.h)/2))
+	case sig != nil:
+		covered = append(covered, w.drawImage(sig, cx-sig.wd/2, top+(look.imagesH-sig.h)/2))
+	case seal != nil:
+		covered = append(covered, w.drawImage(seal, cx-seal.wd/2, top+(look.imagesH-seal.h)/2))
+	}
+	ty := y + (look.space-look.textH)/2
+	if look.imagesH > 0 {
+		ty = top + look.imagesH + stampGap
+	}
+	frame := box{cx - look.textW/2, ty, look.textW, look.textH}
+	w.frame(frame, 0.3, stampInk)
+	lh := lineHeight(stampTextSize)
+	space := measure(regular, stampTextSize, " ")
+	for i, ln := range look.lines {
+		lx := frame.x + stampPad
+		base := frame.y + stampPad + float64(i)*lh + lh/2 + 0.3*stampTextSize*ptToMM
+		for j, wd := range ln {
+			if j > 0 && wd.space {
+				lx += space
+			}
+			w.colourText(wd.style, stampTextSize, lx, base, stampInk, wd.text)
+			lx += wd.w
+		}
+	}
+	covered = append(covered, frame)
+	u := covered[0]
+	for _, b := range covered[1:] {
+		x1, y1 := math.Max(u.x+u.wd, b.x+b.wd), math.Max(u.y+u.h, b.y+b.h)
+		u.x, u.y = math.Min(u.x, b.x), math.Min(u.y, b.y)
+		u.wd, u.h = x1-u.x, y1-u.y
+	}
+	return u
+}
+
+// drawImage places a stamp image with its top left corner at (x, y) mm
+// and returns the box it covers. The image is registered with fpdf, which
+// writes it once into the document and names it in the pages' shared
+// resources; the page's content refers to it by that name.
+func (w *writer) drawImage(im *stampImage, x, y float64) box {
+	opts := fpdf.ImageOptions{ImageType: "PNG"}
+	w.pdf.RegisterImageOptionsReader(im.name, opts, bytes.NewReader(im.png))
+	id := w.imageID(im.name)
+	b := box{x, y, im.wd, im.h}
+	if id == "" {
+		return b
+	}
+	w.gfx = append(w.gfx, "q "...)
+	w.num(b.wd * pt)
+	w.gfx = append(w.gfx, "0 0 "...)
+	w.num(b.h * pt)
+	w.num(b.x * pt)
+	w.num((w.ph - b.y - b.h) * pt)
+	w.gfx = append(w.gfx, "cm /I"...)
+	w.gfx = append(w.gfx, id...)
+	w.gfx = append(w.gfx, " Do Q\n"...)
+	return b
+}
+
+// imageID learns the resource name fpdf gives a registered image, from
+// what it writes when the image is drawn in a template (never placed).
+func (w *writer) imageID(name string) string {
+	if w.pdf.Err() {
+		return ""
+	}
+	tpl := w.pdf.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: 10, Ht: 10}, func(t *fpdf.Tpl) {
+		t.ImageOptions(name, 0, 0, 1, 1, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	})
+	s := string(tpl.Bytes())
+	i := strings.LastIndex(s, " cm /I")
+	j := strings.LastIndex(s, " Do Q")
+	if i < 0 || j < i {
+		w.pdf.SetError(fmt.Errorf("report: cannot find the resource name of image %q", name))
+		return ""
+	}
+	return s[i+len(" cm /I") : j]
+}
+
+// frame strokes a rectangle's outline in a colour.
+func (w *writer) frame(b box, width float64, rgb [3]int) {
+	w.gfx = append(w.gfx, "q "...)
+	w.num(width * pt)
+	w.gfx = append(w.gfx, "w "...)
+	for _, c := range rgb {
+		w.num(float64(c) / 255)
+	}
+	w.gfx = append(w.gfx, "RG\n"...)
+	w.num(b.x * pt)
+	w.num((w.ph - b.y - b.h) * pt)
+	w.num(b.wd * pt)
+	w.num(b.h * pt)
+	w.gfx = append(w.gfx, "re S Q\n"...)
+}
+
+// colourText draws clean text in a colour with its baseline starting at
+// (x, y) mm, among the page's graphics.
+func (w *writer) colourText(style string, size, x, y float64, rgb [3]int, s string) {
+	if s == "" {
+		return
+	}
+	w.registerText(style, s)
+	w.gfx = append(w.gfx, "q "...)
+	for _, c := range rgb {
+		w.num(float64(c) / 255)
+	}
+	w.gfx = append(w.gfx, "rg\nBT /F"...)
+	w.gfx = append(w.gfx, w.fontIDs[style]...)
+	w.gfx = append(w.gfx, ' ')
+	w.gfx = appendHundredths(w.gfx, int64(math.Round(size*100)))
+	w.gfx = append(w.gfx, " Tf\n"...)
+	w.num(x * pt)
+	w.num((w.ph - y) * pt)
+	w.gfx = append(w.gfx, "Td "...)
+	w.gfx = appendText(w.gfx, s)
+	w.gfx = append(w.gfx, "Tj\nET Q\n"...)
 }

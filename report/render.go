@@ -16,6 +16,7 @@ type renderer struct {
 	sheets        []*scoring.Sheet    // submitted sheets, in ranking order
 	rankOf        map[string]rankInfo // by sheetKey
 
+	stamp *stampLook     // the signature's stamp laid out; nil without one
 	place SignaturePlace // where the signature's stamp is
 }
 
