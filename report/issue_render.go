@@ -505,17 +505,16 @@ func (r *renderer) drawStamp(x, y, wd float64) box {
 }
 
 // drawImage places a stamp image with its top left corner at (x, y) mm
-// and returns the box it covers. The image is registered with fpdf, which
-// writes it once into the document and names it in the pages' shared
-// resources; the page's content refers to it by that name.
+// and returns the box it covers. The page's content refers to the image
+// by the resource name fpdf gives it; the image itself is registered with
+// the document when the drawing is done (registerImages).
 func (w *writer) drawImage(im *stampImage, x, y float64) box {
-	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	w.pdf.RegisterImageOptionsReader(im.name, opts, bytes.NewReader(im.png))
-	id := w.imageID(im.name)
 	b := box{x, y, im.wd, im.h}
+	id := w.imageID(im)
 	if id == "" {
 		return b
 	}
+	w.images = append(w.images, im)
 	w.gfx = append(w.gfx, "q "...)
 	w.num(b.wd * pt)
 	w.gfx = append(w.gfx, "0 0 "...)
@@ -528,23 +527,39 @@ func (w *writer) drawImage(im *stampImage, x, y float64) box {
 	return b
 }
 
-// imageID learns the resource name fpdf gives a registered image, from
-// what it writes when the image is drawn in a template (never placed).
-func (w *writer) imageID(name string) string {
-	if w.pdf.Err() {
+// imageID learns the resource name fpdf gives an image — a digest of the
+// image as read — by registering it with the measuring document and
+// drawing it in a template of that document, never placed.
+func (w *writer) imageID(im *stampImage) string {
+	opts := fpdf.ImageOptions{ImageType: "PNG"}
+	w.meas.RegisterImageOptionsReader(im.name, opts, bytes.NewReader(im.png))
+	if w.meas.Err() {
+		w.pdf.SetError(fmt.Errorf("report: image %q: %w", im.name, w.meas.Error()))
 		return ""
 	}
-	tpl := w.pdf.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: 10, Ht: 10}, func(t *fpdf.Tpl) {
-		t.ImageOptions(name, 0, 0, 1, 1, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	tpl := w.meas.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: 10, Ht: 10}, func(t *fpdf.Tpl) {
+		t.ImageOptions(im.name, 0, 0, 1, 1, false, opts, 0, "")
 	})
 	s := string(tpl.Bytes())
 	i := strings.LastIndex(s, " cm /I")
 	j := strings.LastIndex(s, " Do Q")
 	if i < 0 || j < i {
-		w.pdf.SetError(fmt.Errorf("report: cannot find the resource name of image %q", name))
+		w.pdf.SetError(fmt.Errorf("report: cannot find the resource name of image %q", im.name))
 		return ""
 	}
 	return s[i+len(" cm /I") : j]
+}
+
+// registerImages registers the images drawn with the document, once the
+// pages are drawn. fpdf copies the document's images into every template
+// made after them and lists them in the template's resources in a map's
+// order; registered last, they are in no template placed.
+func (w *writer) registerImages() {
+	opts := fpdf.ImageOptions{ImageType: "PNG"}
+	for _, im := range w.images {
+		w.pdf.RegisterImageOptionsReader(im.name, opts, bytes.NewReader(im.png))
+	}
+	w.images = nil
 }
 
 // frame strokes a rectangle's outline in a colour.

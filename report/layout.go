@@ -58,7 +58,8 @@ type writer struct {
 	stamps  map[string]*stamp   // by key
 	// watermark, when set, is drawn across every page (a draft's mark).
 	watermark string
-	mark      *outline // the watermark's outlines, once laid out
+	mark      *outline      // the watermark's outlines, once laid out
+	images    []*stampImage // drawn, registered with the document at the end
 }
 
 // newWriter prepares a document whose creation and modification dates are
@@ -99,6 +100,7 @@ func (w *writer) err() error {
 
 // finish draws what waits for the last page and puts the page away.
 func (w *writer) finish() {
+	w.registerImages()
 	w.flush()
 	w.sealPage()
 }
