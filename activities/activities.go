@@ -32,6 +32,10 @@ type Activities struct {
 	Notifier Notifier
 	// Sets resolves pinned criteria sets (nil: the embedded sets only).
 	Sets *templates.Library
+	// Register numbers issued decisions; Issuer says how they are signed
+	// and where they are verified (nil: unsigned, no public link).
+	Register Register
+	Issuer   *Issuer
 }
 
 // set is the criteria set a unit is scored with: its pinned ref, or its

@@ -64,5 +64,5 @@ func (a setSource) CriteriaSet(ctx context.Context, ref templates.SetRef) ([]byt
 // New gives the activities over the MinIO store: its documents, evidence
 // and imported criteria sets.
 func New(s *archive.Store, n Notifier) *Activities {
-	return &Activities{Archive: NewArchive(s), Notifier: n, Sets: templates.NewLibrary(SetSource(s))}
+	return &Activities{Archive: NewArchive(s), Notifier: n, Sets: templates.NewLibrary(SetSource(s)), Register: s}
 }

@@ -116,6 +116,9 @@ type DecisionMeta struct {
 	Number string       `json:"number"` // "15/QĐ-UBND"
 	Date   scoring.Date `json:"date"`
 	Signer string       `json:"signer"`
+	// SignerTitle is the signer's title block ("CHỦ TỊCH", or "KT. CHỦ
+	// TỊCH\nPHÓ CHỦ TỊCH"); empty is the decision's default.
+	SignerTitle string `json:"signer_title,omitempty"`
 }
 
 // DraftInput asks for the decision PDF drawn from the archived results.
@@ -126,6 +129,8 @@ type DraftInput struct {
 	Decision DecisionMeta  `json:"decision"`
 	// Manifest names the records instead of Records (see RankInput).
 	Manifest *DocumentRef `json:"manifest,omitempty"`
+	// Draft renders the unissued draft: no number, no date, "DỰ THẢO".
+	Draft bool `json:"draft,omitempty"`
 }
 
 // PublishInput locks the decision and the results in the archive.

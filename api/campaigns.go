@@ -112,10 +112,7 @@ func (r OpenCampaignRequest) campaignInput(ctx context.Context, lib *templates.L
 	if len(units) == 0 {
 		add("units", scoring.ErrRequired, "Đợt đánh giá cần ít nhất một đơn vị")
 	}
-	d := r.Decision
-	if d.Number == "" {
-		add("decision.number", scoring.ErrRequired, "Thiếu số quyết định")
-	}
+	d := r.Decision // the number is given at issuance, from the register
 	if d.Signer == "" {
 		add("decision.signer", scoring.ErrRequired, "Thiếu người ký quyết định")
 	}
@@ -250,9 +247,16 @@ func (s *Server) closeCollection(c *gin.Context) {
 	c.JSON(http.StatusOK, st)
 }
 
-// PublishRequest is the optional body of POST .../publish.
+// PublishRequest is the optional body of POST .../publish: the leader's
+// note and, for the issuance, the clerk's number from the e-office
+// register (empty: the system's next), the signer if not the campaign's,
+// and whether the leader signs outside the system (external).
 type PublishRequest struct {
-	Note string `json:"note,omitempty"`
+	Note        string `json:"note,omitempty"`
+	Number      string `json:"number,omitempty"`
+	Signer      string `json:"signer,omitempty"`
+	SignerTitle string `json:"signer_title,omitempty"`
+	External    bool   `json:"external,omitempty"`
 }
 
 // publish is the leader's approval: the decision and results are locked.
@@ -268,7 +272,8 @@ func (s *Server) publish(c *gin.Context) {
 	}
 	var st workflows.CampaignStatus
 	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), workflows.UpdateApprovePublish,
-		workflows.PublishArgs{By: userOf(c).Name, Note: req.Note}, &st); err != nil {
+		workflows.PublishArgs{By: userOf(c).Name, Note: req.Note, Number: req.Number, Signer: req.Signer,
+			SignerTitle: req.SignerTitle, External: req.External}, &st); err != nil {
 		s.fail(c, err)
 		return
 	}

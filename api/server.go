@@ -136,7 +136,11 @@ func (s *Server) routes() {
 	a.POST("/campaigns/:year/close", s.allow(adminOnly), s.closeCollection)
 	a.POST("/campaigns/:year/publish", s.allow(leaderOnly), s.publish)
 	a.GET("/campaigns/:year/decision.pdf", s.allow(department), s.decisionPDF)
+	a.GET("/campaigns/:year/draft.pdf", s.allow(department), s.draftPDF)
+	a.GET("/campaigns/:year/issued.pdf", s.allow(department), s.issuedPDF)
+	a.POST("/campaigns/:year/signed", s.allow(leaderOnly), s.uploadSigned)
 	a.GET("/campaigns/:year/results.json", s.allow(department), s.resultsJSON)
+	a.GET("/campaigns/:year/results.xlsx", s.allow(department), s.resultsXLSX)
 
 	u := a.Group("/campaigns/:year/units/:code")
 	u.GET("", s.allow(unitReaders), s.unitState)

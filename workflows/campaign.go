@@ -63,7 +63,11 @@ func (c *campaign) finish(ctx workflow.Context) (CampaignResult, error) {
 	}); err != nil {
 		return CampaignResult{}, err
 	}
-	return CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}, nil
+	res := CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}
+	if n := len(c.status.Issuances); n > 0 {
+		res.Issuance = &c.status.Issuances[n-1]
+	}
+	return res, nil
 }
 
 // campaign is the Campaign workflow's state and steps.
@@ -79,6 +83,8 @@ type campaign struct {
 	manifest *activities.DocumentRef  // of every unit's record, when sharded
 	parts    []activities.DocumentRef // by shard, once done
 	failed   ShardResult              // units that ended without a record
+	issuing  bool                     // version "issuance": numbered, signed issuance
+	busy     bool                     // an issuance or a signed upload is under way
 }
 
 func (c *campaign) log(ctx workflow.Context, by, action, detail string) {
@@ -91,6 +97,10 @@ func (c *campaign) register(ctx workflow.Context) error {
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCloseCollection, c.closeCollection,
 		workflow.UpdateHandlerOptions{Validator: c.validateCloseCollection}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAttachSigned, c.attachSigned,
+		workflow.UpdateHandlerOptions{Validator: c.validateAttachSigned}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateApprovePublish, c.approvePublish,
@@ -198,13 +208,18 @@ func (c *campaign) rank(ctx workflow.Context) error {
 
 // draft renders the decision PDF.
 func (c *campaign) draft(ctx workflow.Context) error {
+	c.issuing = workflow.GetVersion(ctx, "issuance", workflow.DefaultVersion, 1) == 1
 	var ref activities.DocumentRef
 	err := workflow.ExecuteActivity(documentCtx(ctx), act.DraftDecision,
-		activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: c.in.Decision, Manifest: c.manifest}).Get(ctx, &ref)
+		activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: c.in.Decision, Manifest: c.manifest,
+			Draft: c.issuing}).Get(ctx, &ref)
 	if err != nil {
 		return err
 	}
 	c.status.Decision = &ref
+	if c.issuing {
+		c.status.Draft = &ref
+	}
 	c.status.Phase = PhaseDrafted
 	c.log(ctx, "hệ thống", "dự thảo quyết định", ref.Key)
 	notice := activities.Notice{Kind: "drafted", Year: c.in.Year, At: workflow.Now(ctx),
@@ -222,10 +237,16 @@ func (c *campaign) validateApprovePublish(ctx workflow.Context, a PublishArgs) e
 	if c.status.Phase != PhaseDrafted {
 		return wrongState("chưa có dự thảo quyết định để phê duyệt", "there is no drafted decision to approve")
 	}
+	if c.busy {
+		return wrongState("quyết định đang được ban hành", "the decision is being issued")
+	}
 	return nil
 }
 
 func (c *campaign) approvePublish(ctx workflow.Context, a PublishArgs) (CampaignStatus, error) {
+	if c.issuing {
+		return c.issue(ctx, a)
+	}
 	c.log(ctx, a.By, "phê duyệt ban hành", a.Note)
 	var out activities.PublishResult
 	err := workflow.ExecuteActivity(archiveCtx(ctx), act.Publish,

@@ -93,8 +93,12 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 		t.Fatalf("published %d times", published)
 	}
 	var res CampaignResult
-	if err := h.env.GetWorkflowResult(&res); err != nil || res.Decision.VersionID != "d1" || res.Results.VersionID != "r1" {
+	if err := h.env.GetWorkflowResult(&res); err != nil || res.Decision.Key != activities.SignedKey(2026, 1) || res.Results.VersionID != "r1" ||
+		res.Issuance == nil || res.Issuance.Number != "01/QĐ-UBND" {
 		t.Fatalf("%+v %v", res, err)
+	}
+	if drafted.Draft == nil || drafted.Draft.VersionID != "d1" {
+		t.Errorf("the draft is not kept beside the issued decision: %+v", drafted.Draft)
 	}
 	if recs := h.docs.manifest(t, rankIn.Manifest); len(recs) != 3 || len(rankIn.Records) != 0 {
 		t.Fatalf("ranked %d records by manifest, %d inline", len(recs), len(rankIn.Records))

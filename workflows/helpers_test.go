@@ -88,6 +88,15 @@ func newHarness(t *testing.T) *harness {
 		})
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, n activities.Notice) error { h.notices = append(h.notices, n); return nil })
+	// Issuance signs on the server: the next number of the year.
+	env.OnActivity(acts.IssueDecision, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.IssueInput) (activities.Issuance, error) {
+			signed := activities.DocumentRef{Key: activities.SignedKey(in.Draft.Year, in.Index), VersionID: "v1"}
+			return activities.Issuance{Year: in.Draft.Year, Index: in.Index, Number: fmt.Sprintf("%02d/QĐ-UBND", in.Index), Seq: in.Index,
+				Date:   scoring.Date{Year: 2027, Month: 1, Day: 5},
+				Issued: activities.DocumentRef{Key: activities.IssuedKey(in.Draft.Year, in.Index), VersionID: "v1"}, Signed: &signed,
+				SignMode: activities.SignServer, Results: in.Draft.Results}, nil
+		})
 	return h
 }
 

@@ -48,6 +48,10 @@ type CampaignStatus struct {
 	Roster *activities.DocumentRef `json:"roster,omitempty"`
 	// PlacesDoc is the archived Places of a sharded campaign once ranked.
 	PlacesDoc *activities.DocumentRef `json:"places_doc,omitempty"`
+	// Draft is the unnumbered draft decision (Decision until issued).
+	Draft *activities.DocumentRef `json:"draft,omitempty"`
+	// Issuances are the decision's issuances, the current one last.
+	Issuances []activities.Issuance `json:"issuances,omitempty"`
 }
 
 // UnitSummary is a unit's line on the campaign dashboard, filled in as
@@ -65,6 +69,9 @@ type CampaignResult struct {
 	Year     int                    `json:"year"`
 	Results  activities.DocumentRef `json:"results"`
 	Decision activities.DocumentRef `json:"decision"`
+	// Issuance is the issued decision's number, date and signature
+	// (campaigns since version "issuance").
+	Issuance *activities.Issuance `json:"issuance,omitempty"`
 }
 
 // UnitInput starts a unit's part of the campaign.
@@ -180,4 +187,12 @@ type ExtendArgs struct {
 type PublishArgs struct {
 	By   string `json:"by"`
 	Note string `json:"note,omitempty"`
+	// Number is the clerk's number from the e-office register; empty
+	// takes the next of the system's register.
+	Number string `json:"number,omitempty"`
+	// Signer and SignerTitle override the campaign's signer.
+	Signer      string `json:"signer,omitempty"`
+	SignerTitle string `json:"signer_title,omitempty"`
+	// External leaves the signature to the leader's own tool.
+	External bool `json:"external,omitempty"`
 }

@@ -87,7 +87,13 @@ func (s *Stack) start(maxEvidence int64) error {
 	}
 	w := worker.New(s.Client, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(activities.New(s.Store, activities.LogNotifier{Log: s.Log}))
+	acts := activities.New(s.Store, activities.LogNotifier{Log: s.Log})
+	signer, err := NewSigner("Ủy ban nhân dân tỉnh Lào Cai (thử nghiệm)")
+	if err != nil {
+		return err
+	}
+	acts.Issuer = &activities.Issuer{Signer: signer, PublicURL: PublicURL}
+	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {
 		return err
 	}

@@ -488,7 +488,7 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 	}
 	pv := &openPreview{Year: in.Year, Deadline: in.Settings.Deadline, CutOff: in.Settings.CutOff, Holidays: in.Settings.Holidays,
 		WorkingDays: in.Settings.WorkingDays, Remind: remind, Units: len(in.Units),
-		Decision: fmt.Sprintf("số %s, ngày %s, người ký %s", in.Decision.Number, dmy(in.Decision.Date), in.Decision.Signer)}
+		Decision: fmt.Sprintf("người ký %s; số và ngày cấp khi ban hành", in.Decision.Signer)}
 	pv.CutOffText = dmy(pv.CutOff)
 	for _, h := range pv.Holidays {
 		pv.HolidayText = append(pv.HolidayText, dmy(h))

@@ -55,7 +55,7 @@ func openFormValues(c caller, year int, step string, units ...string) url.Values
 	y := itoa(year)
 	return url.Values{"csrf": {c.CSRF}, "nam": {y}, "bo-PL01": {defaultSet("PL01")}, "bo-PL02": {defaultSet("PL02")},
 		"han-ngay": {y + "-11-20"}, "han-gio": {"23:59:59"}, "chot": {y + "-11-10"}, "nghi": {"17/02/" + y + "\n" + y + "-02-18"},
-		"nhac": {"5, 2"}, "qd-so": {"21/QĐ-UBND"}, "qd-ky": {"Trịnh Xuân Trường"}, "buoc": {step}, "don-vi": units}
+		"nhac": {"5, 2"}, "qd-ky": {"Trịnh Xuân Trường"}, "buoc": {step}, "don-vi": units}
 }
 
 // defaultSet is the form value of an annex's built-in set.
@@ -124,7 +124,7 @@ func TestConsoleOpenCampaign(t *testing.T) {
 		{"malformed date", "chot", func(v url.Values) { v.Set("chot", "32/13/2071") }},
 		{"year out of range", "nam", func(v url.Values) { v.Set("nam", "1999") }},
 		{"bad holiday", "nghi", func(v url.Values) { v.Set("nghi", "ngày Tết") }},
-		{"no decision number", "qd-so", func(v url.Values) { v.Set("qd-so", "") }},
+		{"no signer", "qd-ky", func(v url.Values) { v.Set("qd-ky", "") }},
 	} {
 		for _, step := range []string{"xem-truoc", "mo"} {
 			v := openFormValues(admin, year, step, "KT-A1", "KT-B1")
@@ -501,7 +501,6 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#nam"), itoa(year)),
 		chromedp.SetValue(chromedp.CSS("#han-ngay"), itoa(year)+"-11-20"),
 		chromedp.SetValue(chromedp.CSS("#chot"), itoa(year)+"-11-15"),
-		chromedp.SetValue(chromedp.CSS("#qd-so"), "30/QĐ-UBND"),
 		// Select none, then two units, by keyboard-reachable controls.
 		chromedp.Click(chromedp.CSS(`button[data-pick="none"][data-annex="PL01"]`)),
 		chromedp.Click(chromedp.CSS(`button[data-pick="none"][data-annex="PL02"]`)),

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -388,6 +389,8 @@ type dashboardData struct {
 	CanClose    bool
 	CanPublish  bool
 	CanDownload bool
+	CanSign     bool                 // the leader uploads the signed file
+	Issuance    *activities.Issuance // the current issuance, if any
 	SnapAt      time.Time
 }
 
@@ -434,6 +437,10 @@ func (w *web) dashboard(c *gin.Context) {
 	d.CanClose = usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting
 	d.CanPublish = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseDrafted
 	d.CanDownload = !usr.Role.UnitScoped()
+	d.CanSign = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseSigning
+	if n := len(cst.Issuances); n > 0 {
+		d.Issuance = &cst.Issuances[n-1]
+	}
 	d.Units = w.dashUnits(year, v, parseDashQuery(c), usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting)
 	w.render(c, http.StatusOK, "dashboard", d)
 }
@@ -478,8 +485,41 @@ func (w *web) closeCollection(c *gin.Context) {
 }
 
 func (w *web) publish(c *gin.Context) {
-	note := c.PostForm("note")
-	w.campaignAction(c, workflows.UpdateApprovePublish, func(by string) any { return workflows.PublishArgs{By: by, Note: note} }, "da-ban-hanh")
+	args := workflows.PublishArgs{Note: c.PostForm("note"), Number: strings.TrimSpace(c.PostForm("number")),
+		External: c.PostForm("external") == "1"}
+	flash := "da-ban-hanh"
+	if args.External {
+		flash = "da-cap-so"
+	}
+	w.campaignAction(c, workflows.UpdateApprovePublish, func(by string) any { args.By = by; return args }, flash)
+}
+
+// uploadSigned takes the decision the leader signed with their own tool.
+func (w *web) uploadSigned(c *gin.Context) {
+	year, err := api.YearParam(c)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	f, _, err := c.Request.FormFile("file")
+	if err != nil {
+		w.errorPage(c, http.StatusBadRequest, "Hãy chọn tệp quyết định đã ký số (PDF) để tải lên")
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(f, api.MaxSignedBytes+1))
+	f.Close()
+	if err == nil && len(data) > api.MaxSignedBytes {
+		err = fmt.Errorf("tệp quá lớn")
+	}
+	if err != nil {
+		w.errorPage(c, http.StatusBadRequest, "Không đọc được tệp tải lên (tối đa 64 MB)")
+		return
+	}
+	if _, err := w.s.AttachSigned(c.Request.Context(), year, data, api.UserOf(c).Name); err != nil {
+		w.failPage(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d?tb=da-ky-so", year))
 }
 
 // campaignAction runs a campaign update from a dashboard form.

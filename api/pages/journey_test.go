@@ -123,7 +123,6 @@ func TestJourneyInTheBrowser(t *testing.T) {
 	// 2. It opens the year's campaign for them, with a preview first.
 	run("open campaign", chromedp.Navigate(base+"/dot/mo-moi"), visible("#open-form"),
 		chromedp.SetValue(css("#nam"), y), chromedp.SetValue(css("#han-ngay"), y+"-11-20"), chromedp.SetValue(css("#chot"), y+"-11-15"),
-		chromedp.SetValue(css("#qd-so"), "…/QĐ-UBND"),
 		chromedp.Click(css(`button[data-pick="none"][data-annex="PL01"]`)), chromedp.Click(css(`button[data-pick="none"][data-annex="PL02"]`)),
 		chromedp.Click(css("#dv-"+uA)), chromedp.Click(css("#dv-"+uB)), shot("mo-dot"),
 		chromedp.Click(css("#preview-open")), visible("#confirm-open"), shot("xem-truoc"),

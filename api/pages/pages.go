@@ -61,6 +61,7 @@ func Mount(s *api.Server) {
 	e.POST("/dang-nhap", w.loginSubmit)
 	e.GET("/tai-khoan/dat-mat-khau", w.resetPage) // a one-time code from the admin: no login
 	e.POST("/tai-khoan/dat-mat-khau", w.resetSubmit)
+	w.publicRoutes(e)
 
 	p := e.Group("", w.auth)
 	p.POST("/dang-xuat", w.logout)
@@ -74,7 +75,7 @@ func Mount(s *api.Server) {
 }
 
 // pagePrefixes are the paths the pages serve; everything else is the API's.
-var pagePrefixes = []string{"/dang-nhap", "/dang-xuat", "/dot", "/tai-nguyen/", "/quan-tri", "/tai-khoan", "/tham-dinh", "/favicon.ico"}
+var pagePrefixes = []string{"/dang-nhap", "/dang-xuat", "/dot", "/tai-nguyen/", "/quan-tri", "/tai-khoan", "/tham-dinh", "/favicon.ico", "/cong-khai", "/xac-minh/"}
 
 // isPagePath tells the pages' paths from the API's.
 func isPagePath(p string) bool {
@@ -283,7 +284,9 @@ func flashText(key string) string {
 		"da-tra-lai":    "Đã gửi yêu cầu bổ sung cho đơn vị.",
 		"da-tham-dinh":  "Đã hoàn thành thẩm định.",
 		"da-khoa":       "Đã khóa thu thập báo cáo.",
-		"da-ban-hanh":   "Đã phê duyệt và ban hành quyết định.",
+		"da-ban-hanh":   "Đã phê duyệt, cấp số, ký số và ban hành quyết định.",
+		"da-cap-so":     "Đã cấp số quyết định. Tải bản đã cấp số, ký số bằng công cụ của người ký rồi tải lên.",
+		"da-ky-so":      "Đã kiểm tra chữ ký số và ban hành quyết định.",
 	}[key]
 }
 
@@ -296,6 +299,7 @@ var phaseLabels = map[string]string{
 	workflows.PhaseAppraising:  "đang thẩm định",
 	workflows.PhaseRanked:      "đã xếp hạng",
 	workflows.PhaseDrafted:     "đã dự thảo quyết định, chờ phê duyệt",
+	workflows.PhaseSigning:     "đã cấp số, chờ ký số",
 	workflows.PhasePublished:   "đã ban hành",
 }
 

@@ -22,4 +22,5 @@ func (w *web) campaignRoutes(p *gin.RouterGroup) {
 	p.GET("/dot/:year", w.allow(api.Anyone), w.dashboard)
 	p.POST("/dot/:year/khoa-thu-thap", w.allow(api.AdminOnly), w.closeCollection)
 	p.POST("/dot/:year/ban-hanh", w.allow(api.LeaderOnly), w.publish)
+	p.POST("/dot/:year/ky-so", w.allow(api.LeaderOnly), w.uploadSigned)
 }

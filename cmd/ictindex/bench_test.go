@@ -90,7 +90,7 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log})
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log}, testIssuer(b))
 	w.RegisterWorkflowWithOptions(noop, workflow.RegisterOptions{Name: "Noop"})
 	if err := w.Start(); err != nil {
 		b.Fatal(err)

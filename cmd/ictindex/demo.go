@@ -15,6 +15,9 @@ import (
 	"ictindex/templates"
 )
 
+// demoPublicURL is where `make dev` serves the public pages.
+const demoPublicURL = "http://127.0.0.1:8080"
+
 func init() {
 	commands["demo"] = command{summary: "chạy trọn một đợt đánh giá của tỉnh mẫu qua workflow thật (Temporal, MinIO nhúng)", run: runDemo}
 }
@@ -46,7 +49,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: log})
+	iss, closer, err := demoIssuer(dir, demoPublicURL)
+	if err != nil {
+		return badInput(err)
+	}
+	defer closer.Close()
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: log}, iss)
 	if err := w.Start(); err != nil {
 		return err
 	}
@@ -90,5 +98,9 @@ func (sc *scenario) save(ctx context.Context, res *outcome, outDir string) error
 	abs, _ := filepath.Abs(pdfPath)
 	fmt.Fprintf(sc.out, "\nQuyết định đã ban hành (%d byte, SHA-256 %s):\n  %s\n  lưu trữ: %s (phiên bản %s, đã khóa)\nKết quả: %s\n",
 		len(pdf), res.Result.Decision.SHA256, abs, res.Result.Decision.Key, res.Result.Decision.VersionID, jsonPath)
+	if is := res.Result.Issuance; is != nil {
+		fmt.Fprintf(sc.out, "Số quyết định: %s, ngày %s, người ký %s; ký số: %s\nTrang công khai: %s/cong-khai/%d\nXác minh: %s\n",
+			is.Number, is.Date, is.Signer, is.Certificate, demoPublicURL, res.Result.Year, is.VerifyURL)
+	}
 	return nil
 }

@@ -46,7 +46,12 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	w := newWorker(st.client, st.store, notifierFromEnv(log))
+	iss, closer, err := demoIssuer(*data, "http://"+*addr)
+	if err != nil {
+		return badInput(err)
+	}
+	defer closer.Close()
+	w := newWorker(st.client, st.store, notifierFromEnv(log), iss)
 	if err := w.Start(); err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func testStack(t *testing.T) (*stack, worker.Worker) {
 
 func startWorker(t *testing.T, st *stack) worker.Worker {
 	t.Helper()
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log})
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log}, testIssuer(t))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -320,4 +320,15 @@ func TestArchiveOutageDuringActivity(t *testing.T) {
 	if attempts < 2 {
 		t.Errorf("no activity was retried (max attempt %d)", attempts)
 	}
+}
+
+// testIssuer signs with a demonstration key made in the test's folder.
+func testIssuer(t testing.TB) *activities.Issuer {
+	t.Helper()
+	iss, closer, err := demoIssuer(t.TempDir(), "http://ictindex.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closer.Close() })
+	return iss
 }

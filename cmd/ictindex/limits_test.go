@@ -71,7 +71,7 @@ func TestCampaignUnderLoweredLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log})
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log}, testIssuer(t))
 	w.RegisterWorkflowWithOptions(workflows.CampaignPerUnit, workflow.RegisterOptions{Name: "CampaignPerUnit"})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)

@@ -112,10 +112,13 @@ func quietLogger(l *slog.Logger) sdklog.Logger { return sdklog.NewStructuredLogg
 
 // newWorker builds a worker for the campaign's task queue with every
 // workflow and activity registered.
-func newWorker(c client.Client, a *archive.Store, n activities.Notifier) worker.Worker {
+// iss says how decisions are signed (nil: the leader signs outside).
+func newWorker(c client.Client, a *archive.Store, n activities.Notifier, iss *activities.Issuer) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w)
-	w.RegisterActivity(activities.New(a, n))
+	acts := activities.New(a, n)
+	acts.Issuer = iss
+	w.RegisterActivity(acts)
 	return w
 }
 

@@ -45,7 +45,15 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer c.Close()
-	w := newWorker(c, store, notifierFromEnv(log))
+	iss, closer, err := issuerFromEnv("")
+	if err != nil {
+		return badInput(err)
+	}
+	defer closer.Close()
+	if iss.Signer == nil {
+		log.Info("no signing key configured: decisions are signed outside the system and uploaded")
+	}
+	w := newWorker(c, store, notifierFromEnv(log), iss)
 	return w.Run(interruptOn(ctx))
 }
 

@@ -1,0 +1,267 @@
+package pages
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"ictindex/activities"
+	"ictindex/scoring"
+	"ictindex/workflows"
+)
+
+// The public pages: no login. Only published campaigns are ever shown:
+// each year's ranking per annex and its signed decision, and the
+// verification page the QR code on a decision links to.
+
+// publicRoutes registers the public pages on the engine, outside login.
+func (w *web) publicRoutes(e *gin.Engine) {
+	e.GET("/cong-khai", w.publicYears)
+	e.GET("/cong-khai/:year", w.publicYear)
+	e.GET("/cong-khai/:year/quyet-dinh.pdf", w.publicDecision)
+	e.GET("/xac-minh/:ny/:seq", w.verifyPage)
+	e.POST("/xac-minh/:ny/:seq", w.verifySubmit)
+}
+
+type publicYearLine struct {
+	Year   int
+	Number string
+	Date   string
+}
+
+type publicYearsData struct {
+	base
+	Years []publicYearLine
+}
+
+// publicYears lists the published years, newest first.
+func (w *web) publicYears(c *gin.Context) {
+	lines, err := w.campaignLines(c.Request.Context())
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	d := publicYearsData{base: w.base(c, "Kết quả đánh giá đã công bố")}
+	for _, l := range lines {
+		if l.Phase != workflows.PhasePublished {
+			continue
+		}
+		pl := publicYearLine{Year: l.Year}
+		if st, err := w.s.Campaign(c.Request.Context(), l.Year); err == nil {
+			if is := current(st); is != nil {
+				pl.Number, pl.Date = is.Number, is.Date.String()
+			}
+		}
+		d.Years = append(d.Years, pl)
+	}
+	sort.Slice(d.Years, func(i, j int) bool { return d.Years[i].Year > d.Years[j].Year })
+	w.render(c, http.StatusOK, "public-years", d)
+}
+
+// current is the campaign's signed, current issuance, or nil.
+func current(st workflows.CampaignStatus) *activities.Issuance {
+	for i := len(st.Issuances) - 1; i >= 0; i-- {
+		if st.Issuances[i].Signed != nil {
+			return &st.Issuances[i]
+		}
+	}
+	return nil
+}
+
+// published reads a published campaign; anything else is "not found", so
+// that nothing unpublished shows, not even that it exists.
+func (w *web) published(c *gin.Context, year int) (workflows.CampaignStatus, bool) {
+	st, err := w.s.Campaign(c.Request.Context(), year)
+	if err != nil || st.Phase != workflows.PhasePublished || st.Decision == nil || st.Results == nil {
+		w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Chưa có kết quả công bố của năm %d", year))
+		return st, false
+	}
+	return st, true
+}
+
+type publicYearData struct {
+	base
+	Year      int
+	Issuance  *activities.Issuance
+	Published string
+	Rankings  []publicRanking
+	SHA256    string
+	Size      int64
+}
+
+type publicRanking struct {
+	Annex, Title string
+	Rows         []scoring.RankRow
+}
+
+// publicYear is a published year: its decision and rankings.
+func (w *web) publicYear(c *gin.Context) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		w.errorPage(c, http.StatusNotFound, "Không có trang này")
+		return
+	}
+	st, ok := w.published(c, year)
+	if !ok {
+		return
+	}
+	raw, err := w.s.Archive().GetDocument(c.Request.Context(), st.Results.Key, st.Results.VersionID)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	var res scoring.Results
+	if err := json.Unmarshal(raw, &res); err != nil {
+		w.failPage(c, err)
+		return
+	}
+	d := publicYearData{base: w.base(c, fmt.Sprintf("Kết quả đánh giá năm %d", year)), Year: year, Issuance: current(st),
+		SHA256: st.Decision.SHA256, Size: st.Decision.Size}
+	for _, e := range st.History {
+		if e.Action == "ban hành quyết định" {
+			d.Published = e.At.In(scoring.Vietnam).Format("02/01/2006")
+		}
+	}
+	for _, r := range res.Rankings {
+		d.Rankings = append(d.Rankings, publicRanking{Annex: r.Annex, Title: annexTitle(r.Annex), Rows: r.Rows})
+	}
+	w.render(c, http.StatusOK, "public-year", d)
+}
+
+func annexTitle(annex string) string {
+	switch annex {
+	case "PL01":
+		return "Các sở, ban, ngành"
+	case "PL02":
+		return "UBND các huyện, thành phố"
+	}
+	return "Phụ lục " + annex
+}
+
+// publicDecision serves a published year's signed decision.
+func (w *web) publicDecision(c *gin.Context) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		w.errorPage(c, http.StatusNotFound, "Không có trang này")
+		return
+	}
+	st, ok := w.published(c, year)
+	if !ok {
+		return
+	}
+	data, err := w.s.Archive().GetDocument(c.Request.Context(), st.Decision.Key, st.Decision.VersionID)
+	if err != nil {
+		w.failPage(c, err)
+		return
+	}
+	name := fmt.Sprintf("quyet-dinh-%d.pdf", year)
+	if is := current(st); is != nil {
+		name = fmt.Sprintf("quyet-dinh-%s-%d.pdf", strings.SplitN(is.Number, "/", 2)[0], is.NumberYear)
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "application/pdf", data)
+}
+
+type verifyData struct {
+	base
+	Issuance *activities.Issuance
+	Signed   activities.DocumentRef
+	Action   string
+	Checked  bool
+	Match    bool
+	Given    string
+	SignedAt string
+}
+
+// verifyFind resolves /xac-minh/<year>/<seq> to an issued, signed and
+// published decision.
+func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, bool) {
+	ny, err1 := strconv.Atoi(c.Param("ny"))
+	seq, err2 := strconv.Atoi(c.Param("seq"))
+	if err1 != nil || err2 != nil {
+		w.errorPage(c, http.StatusNotFound, "Không có trang này")
+		return nil, false
+	}
+	notFound := func() (*activities.Issuance, bool) {
+		w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Không có quyết định số %02d năm %d do hệ thống ban hành", seq, ny))
+		return nil, false
+	}
+	entries, err := w.s.Archive().RegisterEntries(c.Request.Context(), ny)
+	if err != nil {
+		w.failPage(c, err)
+		return nil, false
+	}
+	for _, e := range entries {
+		if e.Seq != seq {
+			continue
+		}
+		var year, index int
+		if _, err := fmt.Sscanf(e.Issuance, "%d/%d", &year, &index); err != nil {
+			return notFound()
+		}
+		st, err := w.s.Campaign(c.Request.Context(), year)
+		if err != nil || st.Phase != workflows.PhasePublished {
+			return notFound()
+		}
+		for i := range st.Issuances {
+			if is := st.Issuances[i]; is.Index == index && is.Signed != nil {
+				return &is, true
+			}
+		}
+	}
+	return notFound()
+}
+
+func (w *web) verifyPage(c *gin.Context) {
+	is, ok := w.verifyFind(c)
+	if !ok {
+		return
+	}
+	w.render(c, http.StatusOK, "verify", newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, c.Request.URL.Path))
+}
+
+func newVerifyData(b base, is *activities.Issuance, action string) verifyData {
+	d := verifyData{base: b, Issuance: is, Signed: *is.Signed, Action: action}
+	if is.SignedAt != nil {
+		d.SignedAt = is.SignedAt.In(scoring.Vietnam).Format("02/01/2006 15:04:05 -07:00")
+	}
+	return d
+}
+
+// verifySubmit compares an uploaded file, or a pasted SHA-256, with the
+// signed decision.
+func (w *web) verifySubmit(c *gin.Context) {
+	is, ok := w.verifyFind(c)
+	if !ok {
+		return
+	}
+	d := newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, c.Request.URL.Path)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<20)
+	sum := strings.ToLower(strings.TrimSpace(c.PostForm("hash")))
+	if f, _, err := c.Request.FormFile("file"); err == nil {
+		h := sha256.New()
+		_, cerr := io.Copy(h, f)
+		f.Close()
+		if cerr != nil {
+			d.Error = "Không đọc được tệp tải lên (tối đa 64 MB)"
+			w.render(c, http.StatusBadRequest, "verify", d)
+			return
+		}
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		d.Error = "Hãy chọn tệp PDF cần xác minh, hoặc dán mã SHA-256 gồm 64 ký tự 0–9, a–f"
+		w.render(c, http.StatusUnprocessableEntity, "verify", d)
+		return
+	}
+	d.Checked, d.Given, d.Match = true, sum, sum == is.Signed.SHA256
+	w.render(c, http.StatusOK, "verify", d)
+}
