@@ -45,7 +45,8 @@ func BenchmarkIssueDecision1000(b *testing.B) {
 	e.RegisterActivity(acts)
 
 	sample := templates.SampleProvince()
-	const year, n = 2058, 1000
+	const n = 1000
+	year := sample.Year
 	var refs []activities.DocumentRef
 	for i := range n {
 		u := sample.Units[i%len(sample.Units)]
@@ -59,7 +60,6 @@ func BenchmarkIssueDecision1000(b *testing.B) {
 		refs = append(refs, ref)
 	}
 	st := sample.Resolve()
-	st.Year = year
 	v, err := e.ExecuteActivity(acts.Rank, activities.RankInput{Year: year, Settings: st, Records: refs})
 	if err != nil {
 		b.Fatal(err)
@@ -88,7 +88,7 @@ func BenchmarkIssueDecision1000(b *testing.B) {
 	for i := range b.N {
 		v, err := e.ExecuteActivity(acts.IssueDecision, activities.IssueInput{Index: i + 1, By: "lanh-dao",
 			Draft: activities.DraftInput{Year: year, Results: ranked.Results, Records: refs,
-				Decision: activities.DecisionMeta{Signer: "Trịnh Xuân Trường"}}})
+				Decision: activities.DecisionMeta{Signer: "Trịnh Xuân Trường", Date: scoring.Date{Year: 2027, Month: 1, Day: 5}}}})
 		if err != nil {
 			b.Fatal(err)
 		}
