@@ -87,7 +87,7 @@ func TestConsoleOpenCampaign(t *testing.T) {
 	// The form: registry units, active ones checked, the 3299 sets.
 	body := admin.Must(t, http.StatusOK, "GET", "/dot/mo-moi", payload{}, nil)
 	for _, want := range []string{`id="dv-KT-A1" data-annex="PL01" checked`, `id="dv-KT-B1" data-annex="PL02" checked`,
-		`id="dv-KT-X" data-annex="PL01">`, "3299/QĐ-UBND", `name="han-ngay"`, `name="nghi"`, `placeholder="…/QĐ-UBND"`, "tiêu chí, tối đa"} {
+		`id="dv-KT-X" data-annex="PL01">`, "3299/QĐ-UBND", `name="han-ngay"`, `name="nghi"`, "do hệ thống cấp khi lãnh đạo phê duyệt", "tiêu chí, tối đa"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("open form lacks %q", want)
 		}
