@@ -26,16 +26,13 @@ type Issuer struct {
 	PublicURL string
 	// Suffix follows the sequence in a number; empty is "QĐ-UBND".
 	Suffix string
-	// Org is the issuing body shown on the signature ("Ủy ban nhân dân
-	// tỉnh Lào Cai").
+	// Org is the issuing body shown on the signature; empty is the
+	// renderer's default, "Ủy ban nhân dân tỉnh Lào Cai".
 	Org string
 	// SignatureImage and SealImage are PNGs with transparent backgrounds
 	// drawn on the visible signature; both optional.
 	SignatureImage, SealImage []byte
 }
-
-// DefaultOrg is the issuing body when Issuer.Org is empty.
-const DefaultOrg = "Ủy ban nhân dân tỉnh Lào Cai"
 
 // Register keeps the year's decision numbers (see archive.Store).
 type Register interface {
@@ -188,7 +185,7 @@ func (a *Activities) IssueDecision(ctx context.Context, in IssueInput) (Issuance
 	}
 	signedAt := now.Truncate(time.Second)
 	if serverSigns {
-		d.Stamp = &report.Stamp{Name: d.Signer, Title: stampTitle(d.SignerTitle), Org: orgOf(iss), At: signedAt,
+		d.Stamp = &report.Stamp{Name: d.Signer, Title: stampTitle(d.SignerTitle), Org: iss.Org, At: signedAt,
 			SignatureImage: iss.SignatureImage, SealImage: iss.SealImage}
 	}
 	pdf, place, err := report.RenderPlaced(d)
@@ -278,13 +275,6 @@ func numberMessage(err error) string {
 		return "Số quyết định đã được cấp cho văn bản khác trong năm"
 	}
 	return "Số quyết định không đúng dạng"
-}
-
-func orgOf(iss *Issuer) string {
-	if iss.Org != "" {
-		return iss.Org
-	}
-	return DefaultOrg
 }
 
 // stampTitle is the signer's title on one line, in sentence case:

@@ -32,28 +32,35 @@ func (s *Server) resultsJSON(c *gin.Context) {
 // document serves one of a campaign's generated documents, the exact
 // version the campaign recorded.
 func (s *Server) document(c *gin.Context, ctype string, pick func(workflows.CampaignStatus) *activities.DocumentRef, missing string) {
+	if _, data, ok := s.loadDocument(c, pick, missing); ok {
+		c.Header("Cache-Control", "private, no-cache")
+		c.Data(http.StatusOK, ctype, data)
+	}
+}
+
+// loadDocument reads the version of a campaign's document that pick
+// names; on failure it has answered the request and ok is false.
+func (s *Server) loadDocument(c *gin.Context, pick func(workflows.CampaignStatus) *activities.DocumentRef, missing string) (year int, data []byte, ok bool) {
 	year, err := yearParam(c)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return 0, nil, false
 	}
 	var st workflows.CampaignStatus
 	if err := s.query(c.Request.Context(), workflows.CampaignWorkflowID(year), &st); err != nil {
 		s.fail(c, err)
-		return
+		return 0, nil, false
 	}
 	ref := pick(st)
 	if ref == nil {
 		s.fail(c, notFound(missing))
-		return
+		return 0, nil, false
 	}
-	data, err := s.store.GetDocument(c.Request.Context(), ref.Key, ref.VersionID)
-	if err != nil {
+	if data, err = s.store.GetDocument(c.Request.Context(), ref.Key, ref.VersionID); err != nil {
 		s.fail(c, err)
-		return
+		return 0, nil, false
 	}
-	c.Header("Cache-Control", "private, no-cache")
-	c.Data(http.StatusOK, ctype, data)
+	return year, data, true
 }
 
 // blankForm serves the blank XLSX form of an annex: /api/forms/PL01.xlsx.

@@ -49,7 +49,7 @@ func (s *Server) uploadSigned(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	data, err := signedBody(c)
+	data, err := SignedBody(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -83,8 +83,9 @@ func (s *Server) AttachSigned(ctx context.Context, year int, data []byte, by str
 	return st, err
 }
 
-// signedBody reads the uploaded file, within MaxSignedBytes.
-func signedBody(c *gin.Context) ([]byte, error) {
+// SignedBody reads an uploaded signed decision (multipart field "file",
+// or the PDF as the body), within MaxSignedBytes.
+func SignedBody(c *gin.Context) ([]byte, error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxSignedBytes+multipartOverhead)
 	var r io.Reader = c.Request.Body
 	if ct := c.ContentType(); ct == "multipart/form-data" {

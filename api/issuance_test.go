@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -45,10 +46,11 @@ func poppler(t *testing.T, tool string, doc []byte, args ...string) string {
 	if err := os.WriteFile(p, doc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _ := exec.Command(bin, append(args, p, "-")...).CombinedOutput()
+	cmd := exec.Command(bin, append(args, p, "-")...) // pdftotext writes to stdout
 	if tool == "pdfsig" {
-		out, _ = exec.Command(bin, p).CombinedOutput()
+		cmd = exec.Command(bin, p)
 	}
+	out, _ := cmd.CombinedOutput()
 	return string(out)
 }
 
@@ -78,8 +80,12 @@ func TestIssuanceServerSigned(t *testing.T) {
 		t.Errorf("pdfsig:\n%s", rep)
 	}
 	p1 := poppler(t, "pdftotext", signed, "-f", "1", "-l", "1")
-	day := strings.TrimLeft(itoa(is.Date.Day), "")
-	if !strings.Contains(p1, is.Number) || !strings.Contains(p1, "năm "+itoa(is.Date.Year)) || !strings.Contains(p1, day) {
+	month := fmt.Sprint(is.Date.Month) // the decision's form: "tháng 01", "tháng 02", "tháng 3"…
+	if is.Date.Month < 3 {
+		month = fmt.Sprintf("%02d", is.Date.Month)
+	}
+	day := fmt.Sprintf("ngày %02d tháng %s năm %d", is.Date.Day, month, is.Date.Year)
+	if !strings.Contains(p1, is.Number) || !strings.Contains(p1, day) {
 		t.Errorf("page 1 lacks number %s or date %s:\n%s", is.Number, is.Date, p1)
 	}
 	if strings.Contains(p1, "DỰ THẢO") {

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"ictindex/activities"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -16,23 +17,9 @@ import (
 // resultsXLSX serves the full results as a workbook: one ranking sheet
 // per annex, and one sheet of every unit's points per criterion.
 func (s *Server) resultsXLSX(c *gin.Context) {
-	year, err := yearParam(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	var st workflows.CampaignStatus
-	if err := s.query(c.Request.Context(), workflows.CampaignWorkflowID(year), &st); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if st.Results == nil {
-		s.fail(c, notFound("Chưa có kết quả xếp hạng cho năm này"))
-		return
-	}
-	raw, err := s.store.GetDocument(c.Request.Context(), st.Results.Key, st.Results.VersionID)
-	if err != nil {
-		s.fail(c, err)
+	year, raw, ok := s.loadDocument(c, func(st workflows.CampaignStatus) *activities.DocumentRef { return st.Results },
+		"Chưa có kết quả xếp hạng cho năm này")
+	if !ok {
 		return
 	}
 	var res scoring.Results

@@ -102,6 +102,19 @@ func (s *Store) RegisterEntries(ctx context.Context, year int) ([]RegisterEntry,
 	return out, nil
 }
 
+// RegisterEntry reads one number of a year's register (ErrNotFound when
+// no issuance holds it).
+func (s *Store) RegisterEntry(ctx context.Context, year, seq int) (RegisterEntry, error) {
+	key := registerKey(year, seq)
+	if _, err := s.client.StatObject(ctx, s.cfg.DocumentBucket, key, minio.StatObjectOptions{}); err != nil {
+		if isNotFound(err) {
+			return RegisterEntry{}, &fileError{kind: ErrNotFound, name: key}
+		}
+		return RegisterEntry{}, fmt.Errorf("archive: read register %s: %w", key, err)
+	}
+	return s.readEntry(ctx, key)
+}
+
 func (s *Store) readEntry(ctx context.Context, key string) (RegisterEntry, error) {
 	obj, err := s.client.GetObject(ctx, s.cfg.DocumentBucket, key, minio.GetObjectOptions{})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -501,18 +500,9 @@ func (w *web) uploadSigned(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	f, _, err := c.Request.FormFile("file")
+	data, err := api.SignedBody(c)
 	if err != nil {
-		w.errorPage(c, http.StatusBadRequest, "Hãy chọn tệp quyết định đã ký số (PDF) để tải lên")
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(f, api.MaxSignedBytes+1))
-	f.Close()
-	if err == nil && len(data) > api.MaxSignedBytes {
-		err = fmt.Errorf("tệp quá lớn")
-	}
-	if err != nil {
-		w.errorPage(c, http.StatusBadRequest, "Không đọc được tệp tải lên (tối đa 64 MB)")
+		w.failPage(c, err)
 		return
 	}
 	if _, err := w.s.AttachSigned(c.Request.Context(), year, data, api.UserOf(c).Name); err != nil {

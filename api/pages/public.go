@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ictindex/activities"
+	"ictindex/archive"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -76,9 +78,15 @@ func current(st workflows.CampaignStatus) *activities.Issuance {
 	return nil
 }
 
-// published reads a published campaign; anything else is "not found", so
-// that nothing unpublished shows, not even that it exists.
-func (w *web) published(c *gin.Context, year int) (workflows.CampaignStatus, bool) {
+// published reads the published campaign of the path's year; anything
+// else is "not found", so that nothing unpublished shows, not even that it
+// exists.
+func (w *web) published(c *gin.Context) (workflows.CampaignStatus, bool) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		w.errorPage(c, http.StatusNotFound, "Không có trang này")
+		return workflows.CampaignStatus{}, false
+	}
 	st, err := w.s.Campaign(c.Request.Context(), year)
 	if err != nil || st.Phase != workflows.PhasePublished || st.Decision == nil || st.Results == nil {
 		w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Chưa có kết quả công bố của năm %d", year))
@@ -104,15 +112,11 @@ type publicRanking struct {
 
 // publicYear is a published year: its decision and rankings.
 func (w *web) publicYear(c *gin.Context) {
-	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil {
-		w.errorPage(c, http.StatusNotFound, "Không có trang này")
-		return
-	}
-	st, ok := w.published(c, year)
+	st, ok := w.published(c)
 	if !ok {
 		return
 	}
+	year := st.Year
 	raw, err := w.s.Archive().GetDocument(c.Request.Context(), st.Results.Key, st.Results.VersionID)
 	if err != nil {
 		w.failPage(c, err)
@@ -148,15 +152,11 @@ func annexTitle(annex string) string {
 
 // publicDecision serves a published year's signed decision.
 func (w *web) publicDecision(c *gin.Context) {
-	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil {
-		w.errorPage(c, http.StatusNotFound, "Không có trang này")
-		return
-	}
-	st, ok := w.published(c, year)
+	st, ok := w.published(c)
 	if !ok {
 		return
 	}
+	year := st.Year
 	data, err := w.s.Archive().GetDocument(c.Request.Context(), st.Decision.Key, st.Decision.VersionID)
 	if err != nil {
 		w.failPage(c, err)
@@ -194,27 +194,25 @@ func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, bool) {
 		w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Không có quyết định số %02d năm %d do hệ thống ban hành", seq, ny))
 		return nil, false
 	}
-	entries, err := w.s.Archive().RegisterEntries(c.Request.Context(), ny)
+	e, err := w.s.Archive().RegisterEntry(c.Request.Context(), ny, seq)
+	if errors.Is(err, archive.ErrNotFound) {
+		return notFound()
+	}
 	if err != nil {
 		w.failPage(c, err)
 		return nil, false
 	}
-	for _, e := range entries {
-		if e.Seq != seq {
-			continue
-		}
-		var year, index int
-		if _, err := fmt.Sscanf(e.Issuance, "%d/%d", &year, &index); err != nil {
-			return notFound()
-		}
-		st, err := w.s.Campaign(c.Request.Context(), year)
-		if err != nil || st.Phase != workflows.PhasePublished {
-			return notFound()
-		}
-		for i := range st.Issuances {
-			if is := st.Issuances[i]; is.Index == index && is.Signed != nil {
-				return &is, true
-			}
+	var year, index int
+	if _, err := fmt.Sscanf(e.Issuance, "%d/%d", &year, &index); err != nil {
+		return notFound()
+	}
+	st, err := w.s.Campaign(c.Request.Context(), year)
+	if err != nil || st.Phase != workflows.PhasePublished {
+		return notFound()
+	}
+	for i := range st.Issuances {
+		if is := st.Issuances[i]; is.Index == index && is.Signed != nil {
+			return &is, true
 		}
 	}
 	return notFound()
