@@ -61,11 +61,16 @@ func (d Date) ISO() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Mont
 // MarshalJSON writes the ISO form.
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.ISO()) }
 
-// UnmarshalJSON reads any form ParseDate accepts.
+// UnmarshalJSON reads any form ParseDate accepts, and the zero date as
+// MarshalJSON writes it ("0000-00-00": no date).
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("date must be a string")
+	}
+	if s == (Date{}).ISO() {
+		*d = Date{}
+		return nil
 	}
 	v, err := ParseDate(s)
 	if err != nil {

@@ -56,16 +56,25 @@ func CampaignPerUnit(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 	return c.finish(ctx)
 }
 
-// finish waits for the approval and returns the locked documents.
+// finish waits for the approval and, since version "reissue", for the
+// year's record to close; it returns the locked documents in force.
 func (c *campaign) finish(ctx workflow.Context) (CampaignResult, error) {
 	if err := workflow.Await(ctx, func() bool {
 		return c.status.Phase == PhasePublished && workflow.AllHandlersFinished(ctx)
 	}); err != nil {
 		return CampaignResult{}, err
 	}
+	if c.issuing {
+		c.correcting = workflow.GetVersion(ctx, "reissue", workflow.DefaultVersion, 1) == 1
+	}
+	if c.correcting {
+		if err := c.awaitClose(ctx); err != nil {
+			return CampaignResult{}, err
+		}
+	}
 	res := CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}
-	if n := len(c.status.Issuances); n > 0 {
-		res.Issuance = &c.status.Issuances[n-1]
+	if cur := c.status.Current(); cur != nil {
+		res.Issuance = cur
 	}
 	return res, nil
 }
@@ -85,6 +94,9 @@ type campaign struct {
 	failed   ShardResult              // units that ended without a record
 	issuing  bool                     // version "issuance": numbered, signed issuance
 	busy     bool                     // an issuance or a signed upload is under way
+	// version "reissue": open for corrected decisions once published,
+	// until closed.
+	correcting, closed bool
 }
 
 func (c *campaign) log(ctx workflow.Context, by, action, detail string) {
@@ -97,6 +109,9 @@ func (c *campaign) register(ctx workflow.Context) error {
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCloseCollection, c.closeCollection,
 		workflow.UpdateHandlerOptions{Validator: c.validateCloseCollection}); err != nil {
+		return err
+	}
+	if err := c.registerCorrections(ctx); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAttachSigned, c.attachSigned,

@@ -46,9 +46,19 @@ func issueCtx(ctx workflow.Context) workflow.Context {
 
 // issue is the approval under version "issuance".
 func (c *campaign) issue(ctx workflow.Context, a PublishArgs) (CampaignStatus, error) {
+	return c.issueAs(ctx, a, nil, "")
+}
+
+// issueAs issues the decision; replaces names the issuance a corrected
+// decision replaces (nil for the first), with the reason.
+func (c *campaign) issueAs(ctx workflow.Context, a PublishArgs, replaces *activities.IssuanceRef, reason string) (CampaignStatus, error) {
 	c.busy = true
 	defer func() { c.busy = false }()
-	c.log(ctx, a.By, "phê duyệt ban hành", a.Note)
+	if replaces == nil {
+		c.log(ctx, a.By, "phê duyệt ban hành", a.Note)
+	} else {
+		c.log(ctx, a.By, "phê duyệt quyết định thay thế", "thay thế "+replaces.Number+": "+reason)
+	}
 	dec := c.in.Decision
 	if a.Signer != "" {
 		dec.Signer = a.Signer
@@ -59,6 +69,7 @@ func (c *campaign) issue(ctx workflow.Context, a PublishArgs) (CampaignStatus, e
 	in := activities.IssueInput{
 		Draft: activities.DraftInput{Year: c.in.Year, Results: *c.status.Results, Records: c.records, Decision: dec, Manifest: c.manifest},
 		Index: len(c.status.Issuances) + 1, Number: a.Number, External: a.External, By: a.By,
+		Replaces: replaces, Reason: reason,
 	}
 	var rec activities.Issuance
 	if err := workflow.ExecuteActivity(issueCtx(ctx), act.IssueDecision, in).Get(ctx, &rec); err != nil {
@@ -67,7 +78,9 @@ func (c *campaign) issue(ctx workflow.Context, a PublishArgs) (CampaignStatus, e
 	c.status.Issuances = append(c.status.Issuances, rec)
 	c.log(ctx, "hệ thống", "cấp số quyết định", fmt.Sprintf("%s ngày %s", rec.Number, rec.Date))
 	if rec.Signed == nil {
-		c.status.Phase = PhaseSigning
+		if replaces == nil {
+			c.status.Phase = PhaseSigning
+		}
 		c.log(ctx, "hệ thống", "chờ ký số", "tải về tệp đã cấp số, ký bằng công cụ của người ký rồi tải lên")
 		return c.status, nil
 	}
@@ -86,9 +99,14 @@ func (c *campaign) lockIssued(ctx workflow.Context, rec activities.Issuance) err
 	c.status.Results, c.status.Decision = &out.Results, &out.Decision
 	c.status.Phase = PhasePublished
 	c.log(ctx, "hệ thống", "ban hành quyết định", fmt.Sprintf("%s (%s)", rec.Number, out.Decision.Key))
+	body := fmt.Sprintf("Quyết định số %s ngày %s đã được ký số và ban hành. Tra cứu: %s", rec.Number, rec.Date, rec.VerifyURL)
+	if rp := rec.Replaces; rp != nil {
+		body = fmt.Sprintf("Quyết định số %s ngày %s thay thế Quyết định số %s ngày %s (%s), đã được ký số và ban hành. Tra cứu: %s",
+			rec.Number, rec.Date, rp.Number, rp.Date, rec.Reason, rec.VerifyURL)
+	}
 	notice := activities.Notice{Kind: "published", Year: c.in.Year, At: workflow.Now(ctx),
 		Subject: fmt.Sprintf("Quyết định số %s công bố kết quả đánh giá năm %d", rec.Number, c.in.Year),
-		Body:    fmt.Sprintf("Quyết định số %s ngày %s đã được ký số và ban hành. Tra cứu: %s", rec.Number, rec.Date, rec.VerifyURL)}
+		Body:    body}
 	_ = workflow.ExecuteActivity(notifyCtx(ctx), act.Notify, notice).Get(ctx, nil)
 	return nil
 }
@@ -97,7 +115,7 @@ func (c *campaign) validateAttachSigned(ctx workflow.Context, a AttachSignedArgs
 	if err := needBy(a.By); err != nil {
 		return err
 	}
-	if c.status.Phase != PhaseSigning {
+	if c.status.Pending() == nil {
 		return wrongState("quyết định không ở bước chờ ký số", "the decision is not awaiting a signature")
 	}
 	if c.busy {

@@ -13,29 +13,7 @@ import (
 
 func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 	h := newHarness(t)
-	acts := &activities.Activities{}
-	var rankIn activities.RankInput
-	published := 0
-	h.env.OnActivity(acts.IssueForms, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.IssueFormsInput) (activities.IssueFormsResult, error) {
-			var out activities.IssueFormsResult
-			for _, u := range in.Units {
-				out.Forms = append(out.Forms, activities.DocumentRef{Key: activities.FormKey(in.Year, u.Unit.Code)})
-			}
-			return out, nil
-		})
-	h.env.OnActivity(acts.Rank, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RankInput) (activities.RankResult, error) {
-			rankIn = in
-			return activities.RankResult{Results: activities.DocumentRef{Key: activities.ResultsKey(in.Year), VersionID: "r1"}}, nil
-		})
-	h.env.OnActivity(acts.DraftDecision, mock.Anything, mock.Anything).Return(
-		activities.DocumentRef{Key: activities.DecisionKey(2026), VersionID: "d1"}, nil)
-	h.env.OnActivity(acts.Publish, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.PublishInput) (activities.PublishResult, error) {
-			published++
-			return activities.PublishResult{Results: in.Results, Decision: in.Decision}, nil
-		})
+	published, rankIn := mockCampaign(h)
 
 	snv, snvFigs := sample(t, "SNV")
 	tv, tvFigs := sample(t, "DPTTH")
@@ -86,11 +64,11 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 	if h.results["btg late submit"] == nil { // its workflow has completed as a non-submitter
 		t.Error("a submission after collection closed was accepted")
 	}
-	if drafted.Phase != PhaseDrafted || published != 0 && drafted.Decision == nil {
+	if drafted.Phase != PhaseDrafted || *published != 0 && drafted.Decision == nil {
 		t.Fatalf("at 105 h: phase %s", drafted.Phase)
 	}
-	if published != 1 {
-		t.Fatalf("published %d times", published)
+	if *published != 1 {
+		t.Fatalf("published %d times", *published)
 	}
 	var res CampaignResult
 	if err := h.env.GetWorkflowResult(&res); err != nil || res.Decision.Key != activities.SignedKey(2026, 1) || res.Results.VersionID != "r1" ||
@@ -116,4 +94,32 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 	if statuses["SNV"] != UnitAppraised || statuses["DPTTH"] != UnitAppraised || statuses["BTG"] != UnitNotSubmitted {
 		t.Fatalf("unit statuses %v", statuses)
 	}
+}
+
+// mockCampaign mocks the campaign's archive activities: forms, ranking,
+// draft and publication (counted); the ranking's input is kept.
+func mockCampaign(h *harness) (published *int, rankIn *activities.RankInput) {
+	acts := &activities.Activities{}
+	published, rankIn = new(int), &activities.RankInput{}
+	h.env.OnActivity(acts.IssueForms, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.IssueFormsInput) (activities.IssueFormsResult, error) {
+			var out activities.IssueFormsResult
+			for _, u := range in.Units {
+				out.Forms = append(out.Forms, activities.DocumentRef{Key: activities.FormKey(in.Year, u.Unit.Code)})
+			}
+			return out, nil
+		})
+	h.env.OnActivity(acts.Rank, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RankInput) (activities.RankResult, error) {
+			*rankIn = in
+			return activities.RankResult{Results: activities.DocumentRef{Key: activities.ResultsKey(in.Year), VersionID: "r1"}}, nil
+		})
+	h.env.OnActivity(acts.DraftDecision, mock.Anything, mock.Anything).Return(
+		activities.DocumentRef{Key: activities.DecisionKey(2026), VersionID: "d1"}, nil)
+	h.env.OnActivity(acts.Publish, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PublishInput) (activities.PublishResult, error) {
+			*published++
+			return activities.PublishResult{Results: in.Results, Decision: in.Decision}, nil
+		})
+	return published, rankIn
 }

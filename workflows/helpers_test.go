@@ -95,7 +95,7 @@ func newHarness(t *testing.T) *harness {
 			return activities.Issuance{Year: in.Draft.Year, Index: in.Index, Number: fmt.Sprintf("%02d/QĐ-UBND", in.Index), Seq: in.Index,
 				Date:   scoring.Date{Year: 2027, Month: 1, Day: 5},
 				Issued: activities.DocumentRef{Key: activities.IssuedKey(in.Draft.Year, in.Index), VersionID: "v1"}, Signed: &signed,
-				SignMode: activities.SignServer, Results: in.Draft.Results}, nil
+				SignMode: activities.SignServer, Results: in.Draft.Results, Replaces: in.Replaces, Reason: in.Reason}, nil
 		})
 	return h
 }

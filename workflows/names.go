@@ -36,6 +36,10 @@ const (
 const (
 	UpdateCloseCollection = "close-collection"
 	UpdateApprovePublish  = "approve-publish"
+	// UpdateReissue issues a corrected decision that replaces the current
+	// one; UpdateCloseYear closes the year's record to corrections.
+	UpdateReissue   = "reissue"
+	UpdateCloseYear = "close-year"
 )
 
 // Query and signal names.

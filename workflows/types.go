@@ -52,6 +52,8 @@ type CampaignStatus struct {
 	Draft *activities.DocumentRef `json:"draft,omitempty"`
 	// Issuances are the decision's issuances, the current one last.
 	Issuances []activities.Issuance `json:"issuances,omitempty"`
+	// Closed: the published year's record takes no more corrections.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // UnitSummary is a unit's line on the campaign dashboard, filled in as
