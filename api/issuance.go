@@ -69,10 +69,11 @@ func (s *Server) AttachSigned(ctx context.Context, year int, data []byte, by str
 	if err := s.query(ctx, workflows.CampaignWorkflowID(year), &st); err != nil {
 		return st, err
 	}
-	if st.Phase != workflows.PhaseSigning || len(st.Issuances) == 0 {
+	pending := st.Pending()
+	if pending == nil {
 		return st, &Error{Code: CodeConflict, Message: "Quyết định không ở bước chờ ký số", status: http.StatusConflict}
 	}
-	cur := st.Issuances[len(st.Issuances)-1]
+	cur := *pending
 	sum := sha256.Sum256(data)
 	ref, err := s.store.PutDocument(ctx, activities.UploadKey(year, cur.Index, hex.EncodeToString(sum[:])), data, "application/pdf", false)
 	if err != nil {

@@ -139,6 +139,9 @@ func (s *Server) routes() {
 	a.GET("/campaigns/:year/draft.pdf", s.allow(department), s.draftPDF)
 	a.GET("/campaigns/:year/issued.pdf", s.allow(department), s.issuedPDF)
 	a.POST("/campaigns/:year/signed", s.allow(leaderOnly), s.uploadSigned)
+	a.POST("/campaigns/:year/reissue", s.allow(leaderOnly), s.reissue)
+	a.POST("/campaigns/:year/close-year", s.allow(adminOnly), s.closeYear)
+	a.GET("/campaigns/:year/issuances/:index/decision.pdf", s.allow(department), s.issuancePDF)
 	a.GET("/campaigns/:year/results.json", s.allow(department), s.resultsJSON)
 	a.GET("/campaigns/:year/results.xlsx", s.allow(department), s.resultsXLSX)
 

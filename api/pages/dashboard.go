@@ -376,21 +376,25 @@ type rankingAnnex struct {
 
 type dashboardData struct {
 	base
-	St          workflows.CampaignStatus
-	Units       dashUnitsPage
-	Rest        template.HTML
-	Total       int
-	Submitted   int
-	Appraised   int
-	Late        int
-	PctSub      int
-	PctApp      int
-	CanClose    bool
-	CanPublish  bool
-	CanDownload bool
-	CanSign     bool                 // the leader uploads the signed file
-	Issuance    *activities.Issuance // the current issuance, if any
-	SnapAt      time.Time
+	St           workflows.CampaignStatus
+	Units        dashUnitsPage
+	Rest         template.HTML
+	Total        int
+	Submitted    int
+	Appraised    int
+	Late         int
+	PctSub       int
+	PctApp       int
+	CanClose     bool
+	CanPublish   bool
+	CanDownload  bool
+	CanSign      bool                 // the leader uploads the signed file
+	Issuance     *activities.Issuance // the signed issuance in force, if any
+	Pending      *activities.Issuance // the issuance awaiting its signature
+	CanReissue   bool                 // the leader issues a corrected decision
+	CanCloseYear bool                 // the admin closes the year's record
+	Issuances    []issuanceLine
+	SnapAt       time.Time
 }
 
 // consoleFlash is the message of the console's own redirects (?tb=).
@@ -436,10 +440,12 @@ func (w *web) dashboard(c *gin.Context) {
 	d.CanClose = usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting
 	d.CanPublish = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseDrafted
 	d.CanDownload = !usr.Role.UnitScoped()
-	d.CanSign = usr.Role == api.RoleLeader && cst.Phase == workflows.PhaseSigning
-	if n := len(cst.Issuances); n > 0 {
-		d.Issuance = &cst.Issuances[n-1]
-	}
+	d.Issuance, d.Pending = cst.Current(), cst.Pending()
+	d.CanSign = usr.Role == api.RoleLeader && d.Pending != nil
+	open := cst.Phase == workflows.PhasePublished && d.Issuance != nil && d.Pending == nil && !cst.Closed
+	d.CanReissue = usr.Role == api.RoleLeader && open
+	d.CanCloseYear = usr.Role == api.RoleAdmin && open
+	d.Issuances = issuanceLines(cst)
 	d.Units = w.dashUnits(year, v, parseDashQuery(c), usr.Role == api.RoleAdmin && cst.Phase == workflows.PhaseCollecting)
 	w.render(c, http.StatusOK, "dashboard", d)
 }

@@ -275,18 +275,21 @@ func (w *web) logout(c *gin.Context) {
 // nothing, so no text is reflected from the URL.
 func flashText(key string) string {
 	return map[string]string{
-		"da-dang-xuat":  "Bạn đã đăng xuất.",
-		"da-luu":        "Đã lưu bản nháp.",
-		"da-nop":        "Đã gửi báo cáo. Báo cáo chuyển sang chờ thẩm định.",
-		"da-dinh-chinh": "Đã ghi nhận đính chính số liệu.",
-		"da-gan-co":     "Đã ghi nhận số liệu không đảm bảo chất lượng.",
-		"da-thu":        "Đã ghi nhận việc dùng thư điện tử miễn phí.",
-		"da-tra-lai":    "Đã gửi yêu cầu bổ sung cho đơn vị.",
-		"da-tham-dinh":  "Đã hoàn thành thẩm định.",
-		"da-khoa":       "Đã khóa thu thập báo cáo.",
-		"da-ban-hanh":   "Đã phê duyệt, cấp số, ký số và ban hành quyết định.",
-		"da-cap-so":     "Đã cấp số quyết định. Tải bản đã cấp số, ký số bằng công cụ của người ký rồi tải lên.",
-		"da-ky-so":      "Đã kiểm tra chữ ký số và ban hành quyết định.",
+		"da-dang-xuat":       "Bạn đã đăng xuất.",
+		"da-luu":             "Đã lưu bản nháp.",
+		"da-nop":             "Đã gửi báo cáo. Báo cáo chuyển sang chờ thẩm định.",
+		"da-dinh-chinh":      "Đã ghi nhận đính chính số liệu.",
+		"da-gan-co":          "Đã ghi nhận số liệu không đảm bảo chất lượng.",
+		"da-thu":             "Đã ghi nhận việc dùng thư điện tử miễn phí.",
+		"da-tra-lai":         "Đã gửi yêu cầu bổ sung cho đơn vị.",
+		"da-tham-dinh":       "Đã hoàn thành thẩm định.",
+		"da-khoa":            "Đã khóa thu thập báo cáo.",
+		"da-ban-hanh":        "Đã phê duyệt, cấp số, ký số và ban hành quyết định.",
+		"da-cap-so":          "Đã cấp số quyết định. Tải bản đã cấp số, ký số bằng công cụ của người ký rồi tải lên.",
+		"da-ky-so":           "Đã kiểm tra chữ ký số và ban hành quyết định.",
+		"da-thay-the":        "Đã ban hành quyết định thay thế; quyết định cũ vẫn được lưu và tra cứu được.",
+		"da-cap-so-thay-the": "Đã cấp số quyết định thay thế. Tải bản đã cấp số, ký số bằng công cụ của người ký rồi tải lên.",
+		"da-dong-ho-so":      "Đã đóng hồ sơ năm: không nhận thêm quyết định thay thế.",
 	}[key]
 }
 

@@ -29,6 +29,7 @@ func (w *web) publicRoutes(e *gin.Engine) {
 	e.GET("/cong-khai", w.publicYears)
 	e.GET("/cong-khai/:year", w.publicYear)
 	e.GET("/cong-khai/:year/quyet-dinh.pdf", w.publicDecision)
+	e.GET("/cong-khai/:year/quyet-dinh/:index", w.publicIssuance)
 	e.GET("/xac-minh/:ny/:seq", w.verifyPage)
 	e.POST("/xac-minh/:ny/:seq", w.verifySubmit)
 }
@@ -58,7 +59,7 @@ func (w *web) publicYears(c *gin.Context) {
 		}
 		pl := publicYearLine{Year: l.Year}
 		if st, err := w.s.Campaign(c.Request.Context(), l.Year); err == nil {
-			if is := current(st); is != nil {
+			if is := st.Current(); is != nil {
 				pl.Number, pl.Date = is.Number, is.Date.String()
 			}
 		}
@@ -66,16 +67,6 @@ func (w *web) publicYears(c *gin.Context) {
 	}
 	sort.Slice(d.Years, func(i, j int) bool { return d.Years[i].Year > d.Years[j].Year })
 	w.render(c, http.StatusOK, "public-years", d)
-}
-
-// current is the campaign's signed, current issuance, or nil.
-func current(st workflows.CampaignStatus) *activities.Issuance {
-	for i := len(st.Issuances) - 1; i >= 0; i-- {
-		if st.Issuances[i].Signed != nil {
-			return &st.Issuances[i]
-		}
-	}
-	return nil
 }
 
 // published reads the published campaign of the path's year; anything
@@ -99,6 +90,7 @@ type publicYearData struct {
 	base
 	Year      int
 	Issuance  *activities.Issuance
+	Earlier   []publicIssuance // the decisions it replaced, newest first
 	Published string
 	Rankings  []publicRanking
 	SHA256    string
@@ -127,7 +119,7 @@ func (w *web) publicYear(c *gin.Context) {
 		w.failPage(c, err)
 		return
 	}
-	d := publicYearData{base: w.base(c, fmt.Sprintf("Kết quả đánh giá năm %d", year)), Year: year, Issuance: current(st),
+	d := publicYearData{base: w.base(c, fmt.Sprintf("Kết quả đánh giá năm %d", year)), Year: year, Issuance: st.Current(), Earlier: earlier(st),
 		SHA256: st.Decision.SHA256, Size: st.Decision.Size}
 	for _, e := range st.History {
 		if e.Action == "ban hành quyết định" {
@@ -163,7 +155,7 @@ func (w *web) publicDecision(c *gin.Context) {
 		return
 	}
 	name := fmt.Sprintf("quyet-dinh-%d.pdf", year)
-	if is := current(st); is != nil {
+	if is := st.Current(); is != nil {
 		name = fmt.Sprintf("quyet-dinh-%s-%d.pdf", strings.SplitN(is.Number, "/", 2)[0], is.NumberYear)
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -173,8 +165,10 @@ func (w *web) publicDecision(c *gin.Context) {
 type verifyData struct {
 	base
 	Issuance *activities.Issuance
-	Signed   activities.DocumentRef
-	Action   string
+	// ReplacedBy is the decision that replaced this one, if any.
+	ReplacedBy *activities.Issuance
+	Signed     activities.DocumentRef
+	Action     string
 	Checked  bool
 	Match    bool
 	Given    string
@@ -183,16 +177,16 @@ type verifyData struct {
 
 // verifyFind resolves /xac-minh/<year>/<seq> to an issued, signed and
 // published decision.
-func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, bool) {
+func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, workflows.CampaignStatus, bool) {
 	ny, err1 := strconv.Atoi(c.Param("ny"))
 	seq, err2 := strconv.Atoi(c.Param("seq"))
 	if err1 != nil || err2 != nil {
 		w.errorPage(c, http.StatusNotFound, "Không có trang này")
-		return nil, false
+		return nil, workflows.CampaignStatus{}, false
 	}
-	notFound := func() (*activities.Issuance, bool) {
+	notFound := func() (*activities.Issuance, workflows.CampaignStatus, bool) {
 		w.errorPage(c, http.StatusNotFound, fmt.Sprintf("Không có quyết định số %02d năm %d do hệ thống ban hành", seq, ny))
-		return nil, false
+		return nil, workflows.CampaignStatus{}, false
 	}
 	e, err := w.s.Archive().RegisterEntry(c.Request.Context(), ny, seq)
 	if errors.Is(err, archive.ErrNotFound) {
@@ -200,7 +194,7 @@ func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, bool) {
 	}
 	if err != nil {
 		w.failPage(c, err)
-		return nil, false
+		return nil, workflows.CampaignStatus{}, false
 	}
 	var year, index int
 	if _, err := fmt.Sscanf(e.Issuance, "%d/%d", &year, &index); err != nil {
@@ -212,22 +206,22 @@ func (w *web) verifyFind(c *gin.Context) (*activities.Issuance, bool) {
 	}
 	for i := range st.Issuances {
 		if is := st.Issuances[i]; is.Index == index && is.Signed != nil {
-			return &is, true
+			return &is, st, true
 		}
 	}
 	return notFound()
 }
 
 func (w *web) verifyPage(c *gin.Context) {
-	is, ok := w.verifyFind(c)
+	is, st, ok := w.verifyFind(c)
 	if !ok {
 		return
 	}
-	w.render(c, http.StatusOK, "verify", newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, c.Request.URL.Path))
+	w.render(c, http.StatusOK, "verify", newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, st, c.Request.URL.Path))
 }
 
-func newVerifyData(b base, is *activities.Issuance, action string) verifyData {
-	d := verifyData{base: b, Issuance: is, Signed: *is.Signed, Action: action}
+func newVerifyData(b base, is *activities.Issuance, st workflows.CampaignStatus, action string) verifyData {
+	d := verifyData{base: b, Issuance: is, ReplacedBy: st.ReplacedBy(is.Index), Signed: *is.Signed, Action: action}
 	if is.SignedAt != nil {
 		d.SignedAt = is.SignedAt.In(scoring.Vietnam).Format("02/01/2006 15:04:05 -07:00")
 	}
@@ -237,11 +231,11 @@ func newVerifyData(b base, is *activities.Issuance, action string) verifyData {
 // verifySubmit compares an uploaded file, or a pasted SHA-256, with the
 // signed decision.
 func (w *web) verifySubmit(c *gin.Context) {
-	is, ok := w.verifyFind(c)
+	is, st, ok := w.verifyFind(c)
 	if !ok {
 		return
 	}
-	d := newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, c.Request.URL.Path)
+	d := newVerifyData(w.base(c, "Xác minh quyết định "+is.Number), is, st, c.Request.URL.Path)
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<20)
 	sum := strings.ToLower(strings.TrimSpace(c.PostForm("hash")))
 	if f, _, err := c.Request.FormFile("file"); err == nil {

@@ -23,4 +23,6 @@ func (w *web) campaignRoutes(p *gin.RouterGroup) {
 	p.POST("/dot/:year/khoa-thu-thap", w.allow(api.AdminOnly), w.closeCollection)
 	p.POST("/dot/:year/ban-hanh", w.allow(api.LeaderOnly), w.publish)
 	p.POST("/dot/:year/ky-so", w.allow(api.LeaderOnly), w.uploadSigned)
+	p.POST("/dot/:year/thay-the", w.allow(api.LeaderOnly), w.reissue)
+	p.POST("/dot/:year/dong-ho-so", w.allow(api.AdminOnly), w.closeYear)
 }

@@ -153,6 +153,9 @@ func BenchmarkCampaignVsBaseline(b *testing.B) {
 		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateApprovePublish, workflows.PublishArgs{By: "leader"}, nil); err != nil {
 			b.Fatal(err)
 		}
+		if err := d.update(ctx, workflows.CampaignWorkflowID(batch.Year), workflows.UpdateCloseYear, workflows.ActorArgs{By: "admin"}, nil); err != nil {
+			b.Fatal(err)
+		}
 		if err := run.Get(ctx, nil); err != nil {
 			b.Fatal(err)
 		}

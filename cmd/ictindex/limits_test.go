@@ -151,6 +151,9 @@ func TestCampaignUnderLoweredLimits(t *testing.T) {
 	if err := d.update(ctx, workflows.CampaignWorkflowID(year), workflows.UpdateApprovePublish, workflows.PublishArgs{By: "leader"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.update(ctx, workflows.CampaignWorkflowID(year), workflows.UpdateCloseYear, workflows.ActorArgs{By: "admin"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	var res workflows.CampaignResult
 	if err := run.Get(ctx, &res); err != nil {
 		t.Fatal(err)

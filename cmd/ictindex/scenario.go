@@ -57,7 +57,7 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 	for _, u := range b.Units {
 		in.Units = append(in.Units, activities.UnitRef{Unit: u.Unit, Annex: u.Annex, Flags: u.Flags})
 	}
-	run, err := sc.d.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(b.Year), TaskQueue: workflows.TaskQueue},
+	_, err := sc.d.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(b.Year), TaskQueue: workflows.TaskQueue},
 		workflows.CampaignWorkflowName, in)
 	if err != nil {
 		return nil, fmt.Errorf("mở đợt đánh giá: %w", err)
@@ -120,14 +120,13 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 		workflows.PublishArgs{By: "chu-tich@ubnd", Note: "Đồng ý ban hành"}, nil); err != nil {
 		return nil, err
 	}
-	var res workflows.CampaignResult
-	if err := run.Get(ctx, &res); err != nil {
-		return nil, err
-	}
-	status, err := sc.d.campaignStatus(ctx, b.Year)
+	// Published, the campaign stays open for corrected decisions until the
+	// year is closed; its documents in force are in its status.
+	status, err := sc.d.waitPhase(ctx, b.Year, workflows.PhasePublished)
 	if err != nil {
 		return nil, err
 	}
+	res := workflows.CampaignResult{Year: b.Year, Results: *status.Results, Decision: *status.Decision, Issuance: status.Current()}
 	sc.say("Lãnh đạo đã phê duyệt; quyết định và kết quả được khóa trong kho lưu trữ.")
 	return &outcome{Result: res, Status: status}, nil
 }
