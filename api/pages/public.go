@@ -169,10 +169,10 @@ type verifyData struct {
 	ReplacedBy *activities.Issuance
 	Signed     activities.DocumentRef
 	Action     string
-	Checked  bool
-	Match    bool
-	Given    string
-	SignedAt string
+	Checked    bool
+	Match      bool
+	Given      string
+	SignedAt   string
 }
 
 // verifyFind resolves /xac-minh/<year>/<seq> to an issued, signed and
