@@ -537,8 +537,8 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 }
 
-// TestConsoleClosedCampaign publishes a campaign and finds it on the list
-// as closed, its decision and results served from the archive.
+// TestConsoleClosedCampaign publishes a campaign, closes its year and
+// finds it on the list as closed, its decision and results served from the archive.
 func TestConsoleClosedCampaign(t *testing.T) {
 	needStack(t)
 	const year = 2076
@@ -549,6 +549,9 @@ func TestConsoleClosedCampaign(t *testing.T) {
 	as(uAdmin).Must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/close", payload{}, nil)
 	waitPhase(t, year, workflows.PhaseDrafted)
 	as(uLeader).Must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/publish", payload{}, nil)
+	// Published, the campaign stays open for corrections until the year
+	// is closed.
+	as(uAdmin).Must(t, http.StatusOK, "POST", "/api/campaigns/"+itoa(year)+"/close-year", payload{}, nil)
 
 	leader := login(t, uLeader)
 	deadline := time.Now().Add(time.Minute)
