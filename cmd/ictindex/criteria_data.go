@@ -92,7 +92,7 @@ func runCriteriaImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("lưu bộ tiêu chí vào kho: %w", err)
 	}
 	if *db != "" {
-		users, err := openUsers(ctx, *db, "", slog.New(slog.NewTextHandler(e.stderr, nil)))
+		users, err := openUsers(ctx, *db, "", newLogger(e.stderr, slog.LevelInfo))
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := newLogger(e.stderr, slog.LevelWarn)
 	fmt.Fprintln(e.stdout, "Khởi động Temporal (SQLite) và MinIO…")
 	st, err := startStack(ctx, stackOptions{DataDir: dir, Log: log})
 	if err != nil {

@@ -40,7 +40,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return badInput(err)
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := newLogger(e.stderr, slog.LevelInfo)
 	st, err := startStack(ctx, stackOptions{DataDir: *data, TemporalPort: *port, MinIOAddr: *minioAddr, Log: log})
 	if err != nil {
 		return err

@@ -60,6 +60,10 @@ func run(ctx context.Context, e *env, args []string) int {
 		usage(e.stderr)
 		return 2
 	}
+	if _, err := logFormat(); err != nil {
+		fmt.Fprintln(e.stderr, "ictindex:", err)
+		return 2
+	}
 	err := cmd.run(ctx, e, args[1:])
 	if err == nil || errors.Is(err, flag.ErrHelp) { // -h printed the command's usage
 		return 0

@@ -41,7 +41,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return badInput(err)
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := newLogger(e.stderr, slog.LevelInfo)
 	cfg, err := serveConfig(log)
 	if err != nil {
 		return badInput(err)

@@ -52,7 +52,7 @@ func devCredentials() (string, string) {
 // startStack starts MinIO, then Temporal, then connects to both.
 func startStack(ctx context.Context, opt stackOptions) (*stack, error) {
 	if opt.Log == nil {
-		opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		opt.Log = newLogger(os.Stderr, slog.LevelWarn)
 	}
 	if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func startStack(ctx context.Context, opt stackOptions) (*stack, error) {
 	}
 	// Warnings and errors: the server's retried trouble is demoted and its
 	// shutdown silenced by temporalserver, so what remains is worth a look.
-	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	serverLog := newLogger(os.Stderr, slog.LevelWarn)
 	s.temporal, err = temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(opt.DataDir, "temporal"), Port: opt.TemporalPort, Logger: serverLog,
 		DynamicConfigFile: os.Getenv(temporalserver.DynamicConfigEnv)})
 	if err != nil {

@@ -28,7 +28,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return badInput(err)
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := newLogger(e.stderr, slog.LevelInfo)
 	addr := envOr("ICTINDEX_TEMPORAL_ADDRESS", "127.0.0.1:7233")
 	ns := envOr("ICTINDEX_TEMPORAL_NAMESPACE", "default")
 	cfg, err := archive.ConfigFromEnv()
