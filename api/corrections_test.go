@@ -74,4 +74,12 @@ func TestCorrectedReissue(t *testing.T) {
 	if code, _, _ := as(uLeader).Send(t, "POST", "/api/campaigns/"+y+"/reissue", jsonBody(map[string]string{"reason": reason})); code < 400 {
 		t.Errorf("a correction after the year closed: %d", code)
 	}
+	// The actions are counted on /metrics, refusals apart.
+	_, m, _ := as(uAdmin).Send(t, "GET", "/metrics", payload{})
+	for _, want := range []string{`ictindex_workflow_updates_total{result="ok",update="reissue"}`, `ictindex_workflow_updates_total{result="refused",update="reissue"}`,
+		`ictindex_workflow_update_duration_seconds_bucket{update="close-year",le="`} {
+		if !strings.Contains(string(m), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }

@@ -42,6 +42,13 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// The campaign's actions, by workflow update ("submit",
+	// "finish-appraisal", "attach-evidence", "approve-publish", …) and
+	// result: ok, refused (a validator's or handler's field error) or
+	// error; and how long the update took to complete, the latency users
+	// see of the workflow's tasks.
+	updates        *prometheus.CounterVec
+	updateDuration *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
@@ -51,8 +58,13 @@ func newMetrics() *metrics {
 			Help: "HTTP requests by method, route and status."}, []string{"method", "route", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ictindex_http_request_duration_seconds",
 			Help: "HTTP request duration by method, route and status.", Buckets: prometheus.DefBuckets}, []string{"method", "route", "status"}),
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ictindex_workflow_updates_total",
+			Help: "Workflow updates (users' actions) by update name and result: ok, refused, error."}, []string{"update", "result"}),
+		updateDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ictindex_workflow_update_duration_seconds",
+			Help:    "Time from sending a workflow update to its completion, by update name.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"update"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration,
+	m.reg.MustRegister(m.requests, m.duration, m.updates, m.updateDuration,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
@@ -69,6 +81,20 @@ func (m *metrics) observe(c *gin.Context) {
 	status := strconv.Itoa(c.Writer.Status())
 	m.requests.WithLabelValues(c.Request.Method, route, status).Inc()
 	m.duration.WithLabelValues(c.Request.Method, route, status).Observe(time.Since(start).Seconds())
+}
+
+// observeUpdate records one workflow update's result and duration.
+func (m *metrics) observeUpdate(name string, took time.Duration, err error) {
+	result := "ok"
+	switch {
+	case err == nil:
+	case toError(err).status < http.StatusInternalServerError:
+		result = "refused"
+	default:
+		result = "error"
+	}
+	m.updates.WithLabelValues(name, result).Inc()
+	m.updateDuration.WithLabelValues(name).Observe(took.Seconds())
 }
 
 func (m *metrics) handler() http.Handler {

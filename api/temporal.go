@@ -21,7 +21,9 @@ const callTimeout = 30 * time.Second
 // back as an error workflows.FieldErrors understands. The new state it
 // answers is written through to the pages' read model.
 func (s *Server) update(ctx context.Context, workflowID, name string, args, result any) error {
+	start := time.Now()
 	err := s.runUpdate(ctx, workflowID, name, args, result)
+	s.metrics.observeUpdate(name, time.Since(start), err)
 	if err != nil {
 		if toError(err).status >= http.StatusInternalServerError {
 			s.cache.failedUpdate(workflowID) // it may have happened

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGrafanaDashboardMetrics: every metric the department's Grafana
+// dashboard (deploy/grafana) queries is one the server exposes on
+// /metrics, so that no panel stays empty.
+func TestGrafanaDashboardMetrics(t *testing.T) {
+	raw, err := os.ReadFile("../deploy/grafana/ictindex-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	m := newMetrics()
+	m.observeUpdate("submit", time.Millisecond, nil)
+	m.observeUpdate("submit", time.Millisecond, errors.New("down"))
+	m.requests.WithLabelValues("GET", "/", "200").Inc()
+	m.duration.WithLabelValues("GET", "/", "200").Observe(0.01)
+	fams, err := m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exposed := map[string]bool{}
+	for _, f := range fams {
+		exposed[f.GetName()] = true
+	}
+	name := regexp.MustCompile(`ictindex_[a-z_]+`)
+	seen := 0
+	for _, p := range d.Panels {
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, tg := range p.Targets {
+			for _, n := range name.FindAllString(tg.Expr, -1) {
+				base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "_bucket"), "_sum"), "_count")
+				if !exposed[base] {
+					t.Errorf("panel %q queries %s, which /metrics does not expose", p.Title, n)
+				}
+				seen++
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("the dashboard queries no ictindex metric")
+	}
+}
