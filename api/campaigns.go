@@ -238,9 +238,14 @@ func (s *Server) closeCollection(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.campaignUpdate(c, year, workflows.UpdateCloseCollection, workflows.ActorArgs{By: userOf(c).Name})
+}
+
+// campaignUpdate runs an update of the year's campaign and answers its
+// status.
+func (s *Server) campaignUpdate(c *gin.Context, year int, name string, args any) {
 	var st workflows.CampaignStatus
-	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), workflows.UpdateCloseCollection,
-		workflows.ActorArgs{By: userOf(c).Name}, &st); err != nil {
+	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), name, args, &st); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -270,12 +275,7 @@ func (s *Server) publish(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var st workflows.CampaignStatus
-	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), workflows.UpdateApprovePublish,
+	s.campaignUpdate(c, year, workflows.UpdateApprovePublish,
 		workflows.PublishArgs{By: userOf(c).Name, Note: req.Note, Number: req.Number, Signer: req.Signer,
-			SignerTitle: req.SignerTitle, External: req.External}, &st); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, st)
+			SignerTitle: req.SignerTitle, External: req.External})
 }

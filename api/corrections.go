@@ -39,22 +39,14 @@ func (s *Server) reissue(c *gin.Context) {
 // closeYear closes a published year's record to corrections.
 func (s *Server) closeYear(c *gin.Context) {
 	year, err := yearParam(c)
+	if err == nil {
+		err = decodeJSON(c, &struct{}{}, true)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.campaignUpdate(c, year, workflows.UpdateCloseYear, workflows.ActorArgs{By: userOf(c).Name})
-}
-
-// campaignUpdate runs an update of the year's campaign and answers its
-// status.
-func (s *Server) campaignUpdate(c *gin.Context, year int, name string, args any) {
-	var st workflows.CampaignStatus
-	if err := s.update(c.Request.Context(), workflows.CampaignWorkflowID(year), name, args, &st); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(200, st)
 }
 
 // issuancePDF serves one issuance's decision, replaced or in force: the

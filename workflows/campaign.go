@@ -72,11 +72,8 @@ func (c *campaign) finish(ctx workflow.Context) (CampaignResult, error) {
 			return CampaignResult{}, err
 		}
 	}
-	res := CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision}
-	if cur := c.status.Current(); cur != nil {
-		res.Issuance = cur
-	}
-	return res, nil
+	return CampaignResult{Year: c.in.Year, Results: *c.status.Results, Decision: *c.status.Decision,
+		Issuance: c.status.Current()}, nil
 }
 
 // campaign is the Campaign workflow's state and steps.
@@ -95,8 +92,8 @@ type campaign struct {
 	issuing  bool                     // version "issuance": numbered, signed issuance
 	busy     bool                     // an issuance or a signed upload is under way
 	// version "reissue": open for corrected decisions once published,
-	// until closed.
-	correcting, closed bool
+	// until status.Closed.
+	correcting bool
 }
 
 func (c *campaign) log(ctx workflow.Context, by, action, detail string) {

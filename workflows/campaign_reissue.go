@@ -82,7 +82,7 @@ func (c *campaign) validateReissue(ctx workflow.Context, a ReissueArgs) error {
 	if c.status.Phase != PhasePublished || c.status.Current() == nil {
 		return wrongState("chưa có quyết định đã ban hành để thay thế", "there is no issued decision to replace")
 	}
-	if c.closed {
+	if c.status.Closed {
 		return wrongState("hồ sơ năm đã đóng, không ban hành quyết định thay thế", "the year's record is closed")
 	}
 	if c.busy {
@@ -113,7 +113,7 @@ func (c *campaign) validateCloseYear(ctx workflow.Context, a ActorArgs) error {
 	if !c.correcting || c.status.Phase != PhasePublished {
 		return wrongState("chỉ đóng hồ sơ năm đã công bố kết quả", "only a published year can be closed")
 	}
-	if c.closed {
+	if c.status.Closed {
 		return wrongState("hồ sơ năm đã đóng", "the year's record is already closed")
 	}
 	if c.busy || c.status.Pending() != nil {
@@ -123,7 +123,6 @@ func (c *campaign) validateCloseYear(ctx workflow.Context, a ActorArgs) error {
 }
 
 func (c *campaign) closeYear(ctx workflow.Context, a ActorArgs) (CampaignStatus, error) {
-	c.closed = true
 	c.status.Closed = true
 	c.log(ctx, a.By, "đóng hồ sơ năm", "")
 	return c.status, nil
@@ -141,14 +140,14 @@ func (c *campaign) awaitClose(ctx workflow.Context) error {
 		}
 	})
 	err := workflow.Await(ctx, func() bool {
-		return (c.closed || expired) && !c.busy && c.status.Pending() == nil && workflow.AllHandlersFinished(ctx)
+		return (c.status.Closed || expired) && !c.busy && c.status.Pending() == nil && workflow.AllHandlersFinished(ctx)
 	})
 	cancel()
 	if err != nil {
 		return err
 	}
-	if !c.closed {
-		c.closed, c.status.Closed = true, true
+	if !c.status.Closed {
+		c.status.Closed = true
 		c.log(ctx, "hệ thống", "đóng hồ sơ năm", "hết thời hạn nhận quyết định thay thế")
 	}
 	return nil

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,16 +58,7 @@ func TestCorrectionInBrowser(t *testing.T) {
 		t.Fatalf("%d issuances after the browser's correction", len(st.Issuances))
 	}
 	second := st.Issuances[1]
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path string) (int, string) { t.Helper(); return anonGet(t, path) }
 	code, page := get("/cong-khai/" + y)
 	if code != http.StatusOK || !strings.Contains(page, second.Number) || !strings.Contains(page, "thay thế Quyết định số "+first.Number) ||
 		!strings.Contains(page, "/cong-khai/"+y+"/quyet-dinh/1") {

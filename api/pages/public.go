@@ -148,15 +148,24 @@ func (w *web) publicDecision(c *gin.Context) {
 	if !ok {
 		return
 	}
-	year := st.Year
-	data, err := w.s.Archive().GetDocument(c.Request.Context(), st.Decision.Key, st.Decision.VersionID)
+	name := fmt.Sprintf("quyet-dinh-%d.pdf", st.Year)
+	if is := st.Current(); is != nil {
+		name = decisionFileName(is)
+	}
+	w.sendPDF(c, *st.Decision, name)
+}
+
+// decisionFileName is a signed decision's download name: "quyet-dinh-05-2027.pdf".
+func decisionFileName(is *activities.Issuance) string {
+	return fmt.Sprintf("quyet-dinh-%s-%d.pdf", strings.SplitN(is.Number, "/", 2)[0], is.NumberYear)
+}
+
+// sendPDF serves an archived PDF as a download named name.
+func (w *web) sendPDF(c *gin.Context, ref activities.DocumentRef, name string) {
+	data, err := w.s.Archive().GetDocument(c.Request.Context(), ref.Key, ref.VersionID)
 	if err != nil {
 		w.failPage(c, err)
 		return
-	}
-	name := fmt.Sprintf("quyet-dinh-%d.pdf", year)
-	if is := st.Current(); is != nil {
-		name = fmt.Sprintf("quyet-dinh-%s-%d.pdf", strings.SplitN(is.Number, "/", 2)[0], is.NumberYear)
 	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "application/pdf", data)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -49,12 +48,5 @@ func (w *web) publicIssuance(c *gin.Context) {
 		return
 	}
 	is := st.Issuances[index-1]
-	data, err := w.s.Archive().GetDocument(c.Request.Context(), is.Signed.Key, is.Signed.VersionID)
-	if err != nil {
-		w.failPage(c, err)
-		return
-	}
-	name := fmt.Sprintf("quyet-dinh-%s-%d.pdf", strings.SplitN(is.Number, "/", 2)[0], is.NumberYear)
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
-	c.Data(http.StatusOK, "application/pdf", data)
+	w.sendPDF(c, *is.Signed, decisionFileName(&is))
 }

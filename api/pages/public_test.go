@@ -36,16 +36,7 @@ func TestPublicPages(t *testing.T) {
 	base := env.srv.URL
 	verifyPath := strings.TrimPrefix(is.VerifyURL, "http://ictindex.test")
 
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path string) (int, string) { t.Helper(); return anonGet(t, path) }
 	code, list := get("/cong-khai")
 	if code != http.StatusOK || !strings.Contains(list, "/cong-khai/"+itoa(year)) || strings.Contains(list, "/cong-khai/"+itoa(hidden)) {
 		t.Errorf("public list (%d) lacks %d or shows unpublished %d", code, year, hidden)
@@ -143,4 +134,16 @@ func shotAt(t *testing.T, ctx context.Context, dir, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// anonGet fetches a page without logging in: its status and body.
+func anonGet(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(env.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
