@@ -75,6 +75,9 @@ type ManifestInput struct {
 	Shard   string        `json:"shard"`
 	Records []DocumentRef `json:"records,omitempty"`
 	Parts   []DocumentRef `json:"parts,omitempty"`
+	// Replace puts these records in place of those of the same key (the
+	// records revised after the preliminary results).
+	Replace []DocumentRef `json:"replace,omitempty"`
 }
 
 // WriteManifest archives a manifest of unit records. The same input gives
@@ -91,6 +94,7 @@ func (a *Activities) WriteManifest(ctx context.Context, in ManifestInput) (Docum
 	if recs == nil {
 		recs = []DocumentRef{}
 	}
+	recs = replaceRecords(recs, in.Replace)
 	data, err := json.Marshal(recs)
 	if err != nil {
 		return DocumentRef{}, invalid(err)
@@ -117,4 +121,23 @@ func (a *Activities) recordRefs(ctx context.Context, inline []DocumentRef, manif
 		return inline, nil
 	}
 	return a.loadManifest(ctx, *manifest)
+}
+
+// replaceRecords puts each of with in place of the record of its key.
+func replaceRecords(recs, with []DocumentRef) []DocumentRef {
+	if len(with) == 0 {
+		return recs
+	}
+	by := make(map[string]DocumentRef, len(with))
+	for _, w := range with {
+		by[w.Key] = w
+	}
+	out := make([]DocumentRef, len(recs))
+	for i, r := range recs {
+		if w, ok := by[r.Key]; ok {
+			r = w
+		}
+		out[i] = r
+	}
+	return out
 }

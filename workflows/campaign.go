@@ -50,6 +50,9 @@ func CampaignPerUnit(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 	if err := c.rank(ctx); err != nil {
 		return CampaignResult{}, err
 	}
+	if err := c.preliminary(ctx); err != nil {
+		return CampaignResult{}, err
+	}
 	if err := c.draft(ctx); err != nil {
 		return CampaignResult{}, err
 	}
@@ -94,6 +97,10 @@ type campaign struct {
 	// version "reissue": open for corrected decisions once published,
 	// until status.Closed.
 	correcting bool
+	// version "objections": records revised by accepted objections, and
+	// an answer being applied.
+	revised  []activities.DocumentRef
+	revising bool
 }
 
 func (c *campaign) log(ctx workflow.Context, by, action, detail string) {
@@ -109,6 +116,9 @@ func (c *campaign) register(ctx workflow.Context) error {
 		return err
 	}
 	if err := c.registerCorrections(ctx); err != nil {
+		return err
+	}
+	if err := c.registerObjections(ctx); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAttachSigned, c.attachSigned,

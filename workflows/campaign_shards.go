@@ -37,6 +37,9 @@ func campaignSharded(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 	if err := c.rank(ctx); err != nil {
 		return CampaignResult{}, err
 	}
+	if err := c.preliminary(ctx); err != nil {
+		return CampaignResult{}, err
+	}
 	if err := c.draft(ctx); err != nil {
 		return CampaignResult{}, err
 	}

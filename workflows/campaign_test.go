@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,7 +98,8 @@ func TestCampaignPublishesOnlyAfterApproval(t *testing.T) {
 }
 
 // mockCampaign mocks the campaign's archive activities: forms, ranking,
-// draft and publication (counted); the ranking's input is kept.
+// draft and publication (counted); the last ranking's input is kept, the
+// rankings counted in h.ranks.
 func mockCampaign(h *harness) (published *int, rankIn *activities.RankInput) {
 	acts := &activities.Activities{}
 	published, rankIn = new(int), &activities.RankInput{}
@@ -112,7 +114,8 @@ func mockCampaign(h *harness) (published *int, rankIn *activities.RankInput) {
 	h.env.OnActivity(acts.Rank, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RankInput) (activities.RankResult, error) {
 			*rankIn = in
-			return activities.RankResult{Results: activities.DocumentRef{Key: activities.ResultsKey(in.Year), VersionID: "r1"}}, nil
+			h.ranks++
+			return activities.RankResult{Results: activities.DocumentRef{Key: activities.ResultsKey(in.Year), VersionID: fmt.Sprintf("r%d", h.ranks)}}, nil
 		})
 	h.env.OnActivity(acts.DraftDecision, mock.Anything, mock.Anything).Return(
 		activities.DocumentRef{Key: activities.DecisionKey(2026), VersionID: "d1"}, nil)

@@ -31,23 +31,38 @@ type harness struct {
 	records []activities.UnitRecord
 	notices []activities.Notice
 	docs    memDocs
+	ranks   int // rankings run (mockCampaign)
 }
 
 // memDocs holds the documents of the activities that run unmocked in this
-// tier (the roster and the record manifests), by key.
-type memDocs map[string][]byte
+// tier (the roster, the record manifests, the records revised), every
+// version by key: version n is "vn".
+type memDocs map[string][][]byte
 
 func (m memDocs) PutDocument(_ context.Context, key string, data []byte, _ string, _ bool) (activities.DocumentRef, error) {
-	m[key] = data
-	return activities.DocumentRef{Key: key, VersionID: "v1", Size: int64(len(data))}, nil
+	m[key] = append(m[key], data)
+	return activities.DocumentRef{Key: key, VersionID: fmt.Sprintf("v%d", len(m[key])), Size: int64(len(data))}, nil
 }
 
-func (m memDocs) GetDocument(_ context.Context, key, _ string) ([]byte, error) {
-	d, ok := m[key]
-	if !ok {
+func (m memDocs) GetDocument(_ context.Context, key, version string) ([]byte, error) {
+	vs := m[key]
+	for i := range vs {
+		if fmt.Sprintf("v%d", i+1) == version {
+			return vs[i], nil
+		}
+	}
+	if len(vs) == 0 {
 		return nil, fmt.Errorf("no document %s", key)
 	}
-	return d, nil
+	return vs[len(vs)-1], nil
+}
+
+// latest is the last version of a document.
+func (m memDocs) latest(key string) []byte {
+	if vs := m[key]; len(vs) > 0 {
+		return vs[len(vs)-1]
+	}
+	return nil
 }
 
 func (m memDocs) LockDocument(context.Context, string, string) error { return nil }
@@ -61,7 +76,7 @@ func (m memDocs) manifest(t *testing.T, ref *activities.DocumentRef) []activitie
 		t.Fatal("no manifest")
 	}
 	var recs []activities.DocumentRef
-	if err := json.Unmarshal(m[ref.Key], &recs); err != nil {
+	if err := json.Unmarshal(m.latest(ref.Key), &recs); err != nil {
 		t.Fatal(err)
 	}
 	return recs
@@ -84,7 +99,11 @@ func newHarness(t *testing.T) *harness {
 	env.OnActivity(acts.StoreRecord, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.StoreRecordInput) (activities.DocumentRef, error) {
 			h.records = append(h.records, in.Record)
-			return activities.DocumentRef{Key: activities.RecordKey(in.Year, in.Record.Submission.Unit.Code), VersionID: "v1"}, nil
+			data, err := json.Marshal(in.Record)
+			if err != nil {
+				return activities.DocumentRef{}, err
+			}
+			return h.docs.PutDocument(context.Background(), activities.RecordKey(in.Year, in.Record.Submission.Unit.Code), data, "application/json", false)
 		})
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, n activities.Notice) error { h.notices = append(h.notices, n); return nil })

@@ -26,6 +26,9 @@ type CampaignInput struct {
 	Total  int                     `json:"total,omitempty"`
 	// Fanout is the most children one workflow holds open (0: DefaultFanout).
 	Fanout int `json:"fanout,omitempty"`
+	// ObjectionDays is the window, in working days, for objections to
+	// the preliminary results (0: the ranking is final at once).
+	ObjectionDays int `json:"objection_days,omitempty"`
 }
 
 // CampaignStatus is what the status query of a campaign answers.
@@ -54,6 +57,12 @@ type CampaignStatus struct {
 	Issuances []activities.Issuance `json:"issuances,omitempty"`
 	// Closed: the published year's record takes no more corrections.
 	Closed bool `json:"closed,omitempty"`
+	// Preliminary is the results as first ranked, published for
+	// objections during Window; Objections are the units' with their
+	// answers (campaigns with ObjectionDays).
+	Preliminary *activities.DocumentRef `json:"preliminary,omitempty"`
+	Window      *ObjectionWindow        `json:"window,omitempty"`
+	Objections  []activities.Objection  `json:"objections,omitempty"`
 }
 
 // UnitSummary is a unit's line on the campaign dashboard, filled in as
