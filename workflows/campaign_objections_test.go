@@ -183,4 +183,3 @@ func TestNoObjectionWindow(t *testing.T) {
 		t.Fatalf("at 5 h: %s, window %+v, %d rankings", drafted.Phase, drafted.Window, *ranks)
 	}
 }
-
