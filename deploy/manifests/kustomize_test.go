@@ -356,3 +356,57 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestTemporalChartValues: the chart runs the server version go.mod builds
+// against, on PostgreSQL, with passwords from an existing Secret only.
+func TestTemporalChartValues(t *testing.T) {
+	var v struct {
+		Server struct {
+			Image  struct{ Tag string }
+			Config struct {
+				Persistence struct {
+					Datastores map[string]struct {
+						SQL map[string]any `json:"sql"`
+					}
+				}
+				Namespaces struct {
+					Create    bool
+					Namespace []struct{ Name string }
+				}
+			}
+		}
+		Admintools struct {
+			Image struct{ Tag string }
+		}
+		Web struct {
+			Image struct{ Tag string }
+		}
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, "deploy/k8s/temporal-values.yaml")), &v); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.TrimPrefix(goModVersion(t, "go.temporal.io/server"), "v")
+	if v.Server.Image.Tag != want || v.Admintools.Image.Tag != want {
+		t.Errorf("server %q and admin tools %q, want %s (go.mod)", v.Server.Image.Tag, v.Admintools.Image.Tag, want)
+	}
+	if !regexp.MustCompile(`^2\.\d+\.\d+$`).MatchString(v.Web.Image.Tag) {
+		t.Errorf("web UI tag %q, want 2.x.y", v.Web.Image.Tag)
+	}
+	for _, name := range []string{"default", "visibility"} {
+		sql := v.Server.Config.Persistence.Datastores[name].SQL
+		if sql["pluginName"] != "postgres12" {
+			t.Errorf("datastore %s: pluginName %v, want postgres12", name, sql["pluginName"])
+		}
+		if _, ok := sql["password"]; ok || sql["existingSecret"] == nil {
+			t.Errorf("datastore %s: the password must come from existingSecret", name)
+		}
+	}
+	ns := readFile(t, "deploy/k8s/overlays/province/config.yaml")
+	found := false
+	for _, n := range v.Server.Config.Namespaces.Namespace {
+		found = found || strings.Contains(ns, "ICTINDEX_TEMPORAL_NAMESPACE: "+n.Name+"\n")
+	}
+	if !v.Server.Config.Namespaces.Create || !found {
+		t.Error("the chart does not create the namespace the province overlay uses")
+	}
+}
