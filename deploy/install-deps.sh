@@ -2,7 +2,8 @@
 # Installs what ictindex's tests and documents need on a Debian machine:
 # poppler (PDF checks and signatures), Liberation fonts, Chromium (browser
 # tests of the web pages), PostgreSQL (the user store's tests), and the MinIO
-# server (built from source by the Go toolchain). Safe to run again;
+# server (built from source by the Go toolchain), and kustomize and
+# docker-compose for the deployment files' checks. Safe to run again;
 # installs only what is missing.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 "$(dirname "$0")/install-minio.sh"
+"$(dirname "$0")/install-deploy-tools.sh"
 
 # axe-core (the browser tests' accessibility checks), from npm into the
 # user's cache.
