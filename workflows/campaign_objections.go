@@ -36,6 +36,7 @@ const (
 	UpdateObject           = "object"
 	UpdateAnswerObjection  = "answer-objection"
 	UpdateExtendObjections = "extend-objections"
+	UpdateCloseObjections  = "close-objections"
 )
 
 // MaxObjectionsPerUnit bounds what one unit may file.
@@ -75,6 +76,13 @@ type AnswerArgs struct {
 	Value  any    `json:"value,omitempty"`
 }
 
+// CloseObjectionsArgs ends the window before its time, with the reason
+// (every unit has said it has nothing more to send, say).
+type CloseObjectionsArgs struct {
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
 // ExtendObjectionsArgs adds working days to the window.
 type ExtendObjectionsArgs struct {
 	By     string `json:"by"`
@@ -100,6 +108,10 @@ func (c *campaign) registerObjections(ctx workflow.Context) error {
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAnswerObjection, c.answer,
 		workflow.UpdateHandlerOptions{Validator: c.validateAnswer}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCloseObjections, c.closeObjections,
+		workflow.UpdateHandlerOptions{Validator: c.validateCloseObjections}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExtendObjections, c.extendObjections,
@@ -382,6 +394,28 @@ func (c *campaign) extendObjections(ctx workflow.Context, a ExtendObjectionsArgs
 	c.log(ctx, a.By, "gia hạn nhận phản hồi", detail)
 	c.notify(ctx, activities.Notice{Kind: "preliminary", Subject: fmt.Sprintf("Gia hạn nhận phản hồi kết quả đánh giá năm %d đến %s", c.in.Year, viTime(w.Closes)),
 		Body: "Hạn gửi văn bản phản hồi, giải trình được gia hạn đến " + viTime(w.Closes) + "."})
+	return c.status, nil
+}
+
+func (c *campaign) validateCloseObjections(ctx workflow.Context, a CloseObjectionsArgs) error {
+	if err := needBy(a.By); err != nil {
+		return err
+	}
+	if err := c.takingObjections(ctx); err != nil {
+		return err
+	}
+	if strings.TrimSpace(a.Reason) == "" {
+		return required("reason", "Nêu lý do kết thúc sớm việc nhận phản hồi", "the reason is missing")
+	}
+	return nil
+}
+
+// closeObjections moves the window's end to now: the waiting loop in
+// preliminary sees the change and closes it.
+func (c *campaign) closeObjections(ctx workflow.Context, a CloseObjectionsArgs) (CampaignStatus, error) {
+	w := c.status.Window
+	w.Closes = workflow.Now(ctx)
+	c.log(ctx, a.By, "kết thúc sớm việc nhận phản hồi", strings.TrimSpace(a.Reason))
 	return c.status, nil
 }
 

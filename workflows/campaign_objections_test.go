@@ -183,3 +183,36 @@ func TestNoObjectionWindow(t *testing.T) {
 		t.Fatalf("at 5 h: %s, window %+v, %d rankings", drafted.Phase, drafted.Window, *ranks)
 	}
 }
+
+// TestCloseObjectionsEarly: the admin may end the window before its time
+// with a reason; without one it is refused; after it no objection is
+// taken, and the final ranking follows the last answer.
+func TestCloseObjectionsEarly(t *testing.T) {
+	h, in, _, published := objectionsAt(t)
+	var closed CampaignStatus
+	h.update(5*time.Hour, "", "object", UpdateObject, ObjectArgs{By: "snv-staff", Unit: "SNV", Name: "Sở Nội vụ",
+		Kind: activities.ObjectDeduction, Target: "late", Explanation: "Đường truyền gián đoạn"})
+	h.update(6*time.Hour, "", "close no reason", UpdateCloseObjections, CloseObjectionsArgs{By: "admin", Reason: " "})
+	h.update(6*time.Hour+time.Minute, "", "close early", UpdateCloseObjections, CloseObjectionsArgs{By: "admin", Reason: "Các đơn vị đã xác nhận không còn ý kiến"})
+	h.statusAt(7*time.Hour, &closed)
+	h.update(8*time.Hour, "", "object after", UpdateObject, ObjectArgs{By: "snv-staff", Unit: "SNV", Name: "Sở Nội vụ",
+		Kind: activities.ObjectDeduction, Target: "late", Explanation: "x"})
+	h.update(8*time.Hour+time.Minute, "", "close twice", UpdateCloseObjections, CloseObjectionsArgs{By: "admin", Reason: "x"})
+	h.update(9*time.Hour, "", "reject", UpdateAnswerObjection, AnswerArgs{By: appraiser, ID: 1, Reason: "Hệ thống ghi nhận đúng giờ nhận"})
+	h.update(10*time.Hour, "", "publish", UpdateApprovePublish, PublishArgs{By: "leader"})
+	h.update(11*time.Hour, "", "close year", UpdateCloseYear, ActorArgs{By: "admin"})
+	h.env.ExecuteWorkflow(Campaign, in)
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.ok("object", "close early", "reject", "publish", "close year")
+	h.refused("close no reason", "reason")
+	h.refused("object after", "status")
+	h.refused("close twice", "status")
+	if w := closed.Window; w == nil || !w.Closed || closed.Phase != PhasePreliminary {
+		t.Fatalf("at 7 h: %s, window %+v", closed.Phase, closed.Window)
+	}
+	if *published != 1 {
+		t.Errorf("published %d times", *published)
+	}
+}
