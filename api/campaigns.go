@@ -31,6 +31,10 @@ type OpenCampaignRequest struct {
 	// Sets names the criteria set of an annex (embedded or imported);
 	// annexes not named use the default decision's set.
 	Sets map[string]templates.SetRef `json:"sets,omitempty"`
+	// ObjectionDays is the window, in working days, in which units may
+	// object to their preliminary results before the final ranking:
+	// absent, workflows.DefaultObjectionDays; 0, no preliminary stage.
+	ObjectionDays *int `json:"objection_days,omitempty"`
 }
 
 // UnitRequest names a participating unit.
@@ -48,6 +52,9 @@ type DecisionRequest struct {
 	Date   *scoring.Date `json:"date,omitempty"`
 	Signer string        `json:"signer"`
 }
+
+// MaxObjectionDays bounds a campaign's objection window.
+const MaxObjectionDays = 30
 
 // OpenCampaignResponse answers an opened campaign.
 type OpenCampaignResponse struct {
@@ -70,7 +77,13 @@ func (r OpenCampaignRequest) campaignInput(ctx context.Context, lib *templates.L
 	if err := st.Check(); err != nil {
 		add("settings", scoring.ErrInvalid, err.Error())
 	}
-	in := workflows.CampaignInput{Year: r.Year, Settings: st}
+	in := workflows.CampaignInput{Year: r.Year, Settings: st, ObjectionDays: workflows.DefaultObjectionDays}
+	if r.ObjectionDays != nil {
+		in.ObjectionDays = *r.ObjectionDays
+		if in.ObjectionDays < 0 || in.ObjectionDays > MaxObjectionDays {
+			add("objection_days", scoring.ErrInvalid, fmt.Sprintf("Thời hạn nhận phản hồi từ 0 (không công bố kết quả sơ bộ) đến %d ngày làm việc", MaxObjectionDays))
+		}
+	}
 	units := r.Units
 	if len(units) == 0 {
 		sample := templates.SampleProvince()
@@ -157,7 +170,7 @@ func (s *Server) campaignStatus(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if usr := userOf(c); usr.Role == RoleSubmitter {
+	if usr := userOf(c); usr.Unit != "" {
 		st = ownLine(st, usr.Unit)
 	}
 	page, err := unitPageOf(c, len(st.Units))
@@ -223,7 +236,8 @@ func ownLine(st workflows.CampaignStatus, code string) workflows.CampaignStatus 
 	st.Units = slices.DeleteFunc(slices.Clone(st.Units), func(u workflows.UnitSummary) bool { return u.Unit.Code != code })
 	st.Places = slices.DeleteFunc(slices.Clone(st.Places), func(p activities.Place) bool { return p.Code != code })
 	st.Forms, st.History, st.Results, st.Decision = nil, nil, nil, nil
-	st.Shards, st.Roster, st.PlacesDoc = nil, nil, nil
+	st.Shards, st.Roster, st.PlacesDoc, st.Preliminary = nil, nil, nil, nil
+	st.Objections = slices.DeleteFunc(slices.Clone(st.Objections), func(o activities.Objection) bool { return o.Unit != code })
 	return st
 }
 

@@ -249,7 +249,12 @@ func (s *Server) evidence(c *gin.Context) {
 		s.fail(c, notFound("Không có tài liệu kiểm chứng số "+strconv.Itoa(n)))
 		return
 	}
-	ev := st.Evidence[n].Archived()
+	s.sendEvidence(c, st.Evidence[n].Archived())
+}
+
+// sendEvidence answers an archived file: streamed through the server with
+// ?download=stream, else a redirect to a short-lived link.
+func (s *Server) sendEvidence(c *gin.Context, ev archive.Evidence) {
 	if c.Query("download") == "stream" {
 		r, err := s.store.OpenEvidence(c.Request.Context(), ev)
 		if err != nil {

@@ -142,6 +142,10 @@ func (s *Server) routes() {
 	a.POST("/campaigns/:year/reissue", s.allow(leaderOnly), s.reissue)
 	a.POST("/campaigns/:year/close-year", s.allow(adminOnly), s.closeYear)
 	a.GET("/campaigns/:year/issuances/:index/decision.pdf", s.allow(department), s.issuancePDF)
+	a.POST("/campaigns/:year/objections/extend", s.allow(adminOnly), s.extendObjections)
+	a.POST("/campaigns/:year/objections/close", s.allow(adminOnly), s.closeObjections)
+	a.POST("/campaigns/:year/objections/:id/answer", s.allow(appraisers), s.answerObjection)
+	a.GET("/campaigns/:year/objections/:id/evidence/:n", s.allow(anyone), s.objectionEvidence) // a unit's users: their own unit's only
 	a.GET("/campaigns/:year/results.json", s.allow(department), s.resultsJSON)
 	a.GET("/campaigns/:year/results.xlsx", s.allow(department), s.resultsXLSX)
 
@@ -156,6 +160,7 @@ func (s *Server) routes() {
 	u.POST("/take", s.allow(appraisers), s.take)
 	u.POST("/import", s.allow(unitEditors), s.importForm)
 	u.POST("/evidence", s.allow(unitEditors), s.uploadEvidence)
+	u.POST("/objections", s.allow(unitSubmit), s.fileObjection)
 	u.GET("/evidence/:n", s.allow(unitReaders), s.evidence)
 	u.POST("/extend", s.allow(adminOnly), s.extend)
 	u.POST("/revision", s.allow(appraisers), s.requestRevision)

@@ -29,7 +29,7 @@ func Sample(t testing.TB, code string) scoring.Submission {
 func OpenCampaign(t testing.TB, admin Caller, year int, deadline time.Time, codes ...string) {
 	t.Helper()
 	admin.Must(t, http.StatusCreated, "POST", "/api/campaigns", JSONBody(map[string]any{
-		"year": year, "deadline": deadline, "sample_units": codes,
+		"year": year, "deadline": deadline, "sample_units": codes, "objection_days": 0,
 		"decision": map[string]string{"number": "15/QĐ-UBND", "signer": "Trịnh Xuân Trường"}}), nil)
 	WaitPhase(t, admin, year, workflows.PhaseCollecting)
 }

@@ -34,6 +34,7 @@ const (
 	fCutOff   = "chot"
 	fHolidays = "nghi"
 	fRemind   = "nhac"
+	fObjDays  = "phan-hoi"
 	fDecNo    = "qd-so"
 	fDecSign  = "qd-ky"
 	fDecDate  = "qd-ngay"
@@ -131,6 +132,7 @@ type openUnit struct {
 // openValues are the typed values, kept on a refusal.
 type openValues struct {
 	Year, DeadDate, DeadTime, CutOff, Holidays, Remind, DecNo, DecSign, DecDate string
+	ObjDays                                                                     string // the objection window, working days
 	HolidaysOne                                                                 string // Holidays on one line, for a hidden field
 	Sets                                                                        map[string]string
 	Units                                                                       map[string]bool
@@ -146,6 +148,7 @@ type openPreview struct {
 	HolidayText []string
 	WorkingDays int
 	Remind      []int
+	ObjDays     int
 	Annexes     []openAnnexPreview
 	Units       int
 	Decision    string
@@ -172,7 +175,7 @@ type fieldMsg struct{ Field, Label, Message string }
 
 var openLabels = map[string]string{
 	fYear: "Năm báo cáo", fDeadDate: "Ngày hạn nộp", fDeadTime: "Giờ hạn nộp", fCutOff: "Ngày chốt số liệu",
-	fHolidays: "Ngày nghỉ lễ", fRemind: "Nhắc hạn", fDecNo: "Số quyết định", fDecSign: "Người ký", fDecDate: "Ngày quyết định",
+	fHolidays: "Ngày nghỉ lễ", fRemind: "Nhắc hạn", fObjDays: "Thời hạn phản hồi", fDecNo: "Số quyết định", fDecSign: "Người ký", fDecDate: "Ngày quyết định",
 	fUnits: "Đơn vị tham gia",
 }
 
@@ -204,7 +207,7 @@ func (w *web) openForm(c *gin.Context) {
 	}
 	year := w.nextFreeYear(ctx)
 	v := openValues{Year: strconv.Itoa(year), DeadDate: fmt.Sprintf("%d-11-20", year), DeadTime: "23:59:59",
-		CutOff: fmt.Sprintf("%d-11-15", year), Remind: "3, 1", DecSign: defaultSigner, Sets: map[string]string{}, Units: map[string]bool{}}
+		CutOff: fmt.Sprintf("%d-11-15", year), Remind: "3, 1", ObjDays: strconv.Itoa(workflows.DefaultObjectionDays), DecSign: defaultSigner, Sets: map[string]string{}, Units: map[string]bool{}}
 	for _, u := range units {
 		v.Units[u.Code] = u.Active
 	}
@@ -265,7 +268,7 @@ func (w *web) renderOpen(c *gin.Context, status int, v openValues, units []store
 	for _, a := range annexes {
 		order = append(order, fSetPrefx+a)
 	}
-	for _, f := range append(order, fDeadDate, fDeadTime, fCutOff, fHolidays, fRemind, fDecNo, fDecSign, fDecDate, fUnits) {
+	for _, f := range append(order, fDeadDate, fDeadTime, fCutOff, fHolidays, fRemind, fObjDays, fDecNo, fDecSign, fDecDate, fUnits) {
 		if m, ok := errs[f]; ok {
 			d.Summary = append(d.Summary, fieldMsg{Field: f, Label: openLabel(f), Message: m})
 		}
@@ -289,7 +292,7 @@ func (w *web) openSubmit(c *gin.Context) {
 		return
 	}
 	v := openValues{Year: c.PostForm(fYear), DeadDate: c.PostForm(fDeadDate), DeadTime: c.PostForm(fDeadTime), CutOff: c.PostForm(fCutOff),
-		Holidays: c.PostForm(fHolidays), Remind: c.PostForm(fRemind), DecNo: c.PostForm(fDecNo), DecSign: c.PostForm(fDecSign),
+		Holidays: c.PostForm(fHolidays), Remind: c.PostForm(fRemind), ObjDays: c.PostForm(fObjDays), DecNo: c.PostForm(fDecNo), DecSign: c.PostForm(fDecSign),
 		DecDate: c.PostForm(fDecDate), Sets: map[string]string{}, Units: map[string]bool{}}
 	for k, vals := range c.Request.PostForm {
 		if a, ok := strings.CutPrefix(k, fSetPrefx); ok && len(vals) > 0 && vals[0] != "" {
@@ -414,6 +417,14 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 	if err != nil {
 		errs[fRemind] = err.Error()
 	}
+	if strings.TrimSpace(v.ObjDays) == "" {
+		v.ObjDays = strconv.Itoa(workflows.DefaultObjectionDays)
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(v.ObjDays)); err != nil || n < 0 || n > api.MaxObjectionDays {
+		errs[fObjDays] = fmt.Sprintf("Nhập số ngày làm việc nhận phản hồi từ 0 đến %d, ví dụ 9 (0: không công bố kết quả sơ bộ)", api.MaxObjectionDays)
+	} else {
+		req.ObjectionDays = &n
+	}
 	if strings.TrimSpace(v.DecDate) != "" {
 		if d, ok := formDate(v.DecDate, fDecDate, "Ngày quyết định", errs); ok {
 			req.Decision.Date = &d
@@ -487,7 +498,7 @@ func (w *web) checkOpen(ctx context.Context, v openValues, registry []store.Unit
 		in.RemindBefore = append(in.RemindBefore, time.Duration(r)*24*time.Hour)
 	}
 	pv := &openPreview{Year: in.Year, Deadline: in.Settings.Deadline, CutOff: in.Settings.CutOff, Holidays: in.Settings.Holidays,
-		WorkingDays: in.Settings.WorkingDays, Remind: remind, Units: len(in.Units),
+		WorkingDays: in.Settings.WorkingDays, Remind: remind, ObjDays: in.ObjectionDays, Units: len(in.Units),
 		Decision: fmt.Sprintf("người ký %s; số và ngày cấp khi ban hành", in.Decision.Signer)}
 	pv.CutOffText = dmy(pv.CutOff)
 	for _, h := range pv.Holidays {

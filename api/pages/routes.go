@@ -14,6 +14,7 @@ func (w *web) routes(p *gin.RouterGroup) {
 	w.consoleRoutes(p)
 	w.adminRoutes(p)
 	w.queueRoutes(p)
+	w.objectionRoutes(p)
 	w.unitRoutes(p.Group("/dot/:year/don-vi/:code"))
 }
 

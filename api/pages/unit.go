@@ -121,6 +121,7 @@ type unitData struct {
 	LiveFull    bool // every figure entered: the total is the one submitting gives
 	LastSaved   string
 	Note        string // the role's situation, above the form
+	Prelim      string // the preliminary results' line, linking to them
 
 	CanEdit     bool // figures and evidence (preparer, admin)
 	CanHandOver bool // preparer: to the unit's approver
@@ -188,6 +189,7 @@ func (w *web) cachedUnitData(c *gin.Context, fe []scoring.FieldError) (*unitData
 		w.failPage(c, err)
 		return nil, false
 	}
+	d.Prelim = w.prelimNote(c, year, code)
 	return d, true
 }
 

@@ -26,4 +26,5 @@ func (w *web) unitRoutes(u *gin.RouterGroup) {
 	u.POST("/thu-dien-tu", w.allow(api.Appraisers), w.freeEmail)
 	u.POST("/yeu-cau-bo-sung", w.allow(api.Appraisers), w.revision)
 	u.POST("/hoan-thanh", w.allow(api.Appraisers), w.finish)
+	w.prelimRoutes(u)
 }
