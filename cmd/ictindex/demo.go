@@ -59,7 +59,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer w.Stop()
-	sc := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, deadlineIn: *deadlineIn}
+	sc := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, deadlineIn: *deadlineIn, objections: true}
 	res, err := sc.run(ctx, templates.SampleProvince())
 	if err != nil {
 		return err

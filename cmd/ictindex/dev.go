@@ -104,7 +104,7 @@ func seedCampaign(ctx context.Context, st *stack, b *scoring.Batch) error {
 	}
 	settings := b.Resolve()
 	settings.Deadline = time.Now().Add(14 * 24 * time.Hour).In(scoring.Vietnam)
-	in := workflows.CampaignInput{Year: b.Year, Settings: settings,
+	in := workflows.CampaignInput{Year: b.Year, Settings: settings, ObjectionDays: workflows.DefaultObjectionDays,
 		Decision: activities.DecisionMeta{Number: "15/QĐ-UBND", Date: scoring.DateOf(settings.Deadline.AddDate(0, 1, 0)), Signer: "Trịnh Xuân Trường"}}
 	for _, u := range b.Units {
 		in.Units = append(in.Units, activities.UnitRef{Unit: u.Unit, Annex: u.Annex, Flags: u.Flags})

@@ -107,13 +107,17 @@ func TestSampleProvinceEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
-	sc := &scenario{d: driver{c: st.client}, store: st.store, out: &log, deadlineIn: 60 * time.Second}
+	sc := &scenario{d: driver{c: st.client}, store: st.store, out: &log, deadlineIn: 60 * time.Second, objections: true}
 	batch := templates.SampleProvince()
 	out, err := sc.run(ctx, batch)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
 	res := resultsOf(t, st, out)
+	if o := out.Status.Objections; len(o) != 2 || o[0].Answer == nil || !o[0].Answer.Accepted || o[1].Answer == nil || o[1].Answer.Accepted ||
+		out.Status.Preliminary == nil || out.Status.Preliminary.VersionID == out.Status.Results.VersionID {
+		t.Errorf("objections %+v, preliminary %+v, final %+v", o, out.Status.Preliminary, out.Status.Results)
+	}
 	if len(res.Sheets) != len(batch.Units) || len(res.Rankings) != 2 {
 		t.Fatalf("%d sheets, %d rankings", len(res.Sheets), len(res.Rankings))
 	}

@@ -29,6 +29,7 @@ type scenario struct {
 	deadlineIn time.Duration
 	revise     string                          // unit code sent back for revision; "" = the first on-time PL01 unit with procedures
 	onTime     bool                            // everyone submits on time: a distant deadline, no waiting
+	objections bool                            // preliminary results: two units object, one accepted, one rejected
 	afterOpen  func(ctx context.Context) error // test hook: runs once units are collecting
 	beforeRank func(ctx context.Context) error // test hook: runs before the appraisals finish
 }
@@ -56,6 +57,9 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 		Decision: activities.DecisionMeta{Number: "15/QĐ-UBND", Date: scoring.DateOf(opened.In(scoring.Vietnam)), Signer: "Trịnh Xuân Trường"}}
 	for _, u := range b.Units {
 		in.Units = append(in.Units, activities.UnitRef{Unit: u.Unit, Annex: u.Annex, Flags: u.Flags})
+	}
+	if sc.objections {
+		in.ObjectionDays = workflows.DefaultObjectionDays
 	}
 	_, err := sc.d.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.CampaignWorkflowID(b.Year), TaskQueue: workflows.TaskQueue},
 		workflows.CampaignWorkflowName, in)
@@ -111,6 +115,11 @@ func (sc *scenario) run(ctx context.Context, b *scoring.Batch) (*outcome, error)
 	}
 	if err := sc.each(ctx, b, func(ctx context.Context, u *scoring.Submission) error { return sc.appraise(ctx, b.Year, u) }); err != nil {
 		return nil, err
+	}
+	if sc.objections {
+		if err := sc.object(ctx, b, late); err != nil {
+			return nil, err
+		}
 	}
 	sc.say("Thẩm định xong; xếp hạng và dự thảo quyết định…")
 	if _, err := sc.d.waitPhase(ctx, b.Year, workflows.PhaseDrafted); err != nil {
