@@ -3,6 +3,7 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,6 +88,9 @@ func (w *web) objectionsData(c *gin.Context) (objectionsData, bool) {
 			}
 			if o.Kind == activities.ObjectCriterion && set != nil {
 				v.FigChoices = criterionFigures(set, o.Target)
+				if f := set.Figure(o.Figure); f != nil && !slices.ContainsFunc(v.FigChoices, func(c figOption) bool { return c.Key == o.Figure }) {
+					v.FigChoices = append([]figOption{{o.Figure, short(f.Label, 90)}}, v.FigChoices...)
+				}
 				v.FormFigure = o.Figure
 			}
 			d.Waiting = append(d.Waiting, v)

@@ -25,7 +25,7 @@ import (
 // engine, reached from the API engine's NoRoute: the API's route table
 // (and so openapi.yaml and the access matrix) stays the JSON API alone.
 
-//go:embed web
+//go:embed web web/templates/_*.html
 var webFiles embed.FS
 
 // ctxCSRF is the page session's CSRF token, for forms.
