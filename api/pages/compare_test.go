@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ictindex/activities"
+	"ictindex/scoring"
 	"ictindex/templates"
 )
 
@@ -38,7 +40,7 @@ func TestComparePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/dot/" + itoa(year) + "/so-sanh"
-	page := string(login(t, uLeader).Must(t, http.StatusOK, "GET", path, payload{}, nil))
+	page := html.UnescapeString(string(login(t, uLeader).Must(t, http.StatusOK, "GET", path, payload{}, nil)))
 	weak := cur.Comparison.Annex("PL01").Weakest[0]
 	for _, want := range []string{
 		"So sánh kết quả năm 2089 với năm 2088", `<svg class="pair" role="img"`, "Tổng điểm (sau điểm trừ)",
@@ -71,4 +73,35 @@ func TestComparePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	audit(t, ctx, axe, dir, "so-sanh")
+}
+
+// TestDashboardRankingShowsChanges renders the dashboard's ranking with
+// last year's ranks: each unit's change beside its place, in words for
+// screen readers; without last year, no column.
+func TestDashboardRankingShowsChanges(t *testing.T) {
+	places := []activities.Place{
+		{Annex: "PL01", Code: "A", Rank: 1, Final: 9000}, {Annex: "PL01", Code: "B", Rank: 2, Final: 8000},
+		{Annex: "PL01", Code: "N", Rank: 3, Final: 7000}, {Annex: "PL01", Code: "X", Rank: 0},
+	}
+	names := map[string]string{"A": "Sở A", "B": "Sở B", "N": "Sở Mới", "X": "Sở Vắng"}
+	prev := scoring.IndexPrevious(&scoring.Results{Year: 2025, Rankings: []scoring.Ranking{{Annex: "PL01", Rows: []scoring.RankRow{
+		{Rank: 1, Unit: scoring.Unit{Code: "B"}, Submitted: true, Final: 8500}, {Rank: 2, Unit: scoring.Unit{Code: "A"}, Submitted: true, Final: 8000},
+	}}}})
+	pages := parsePages()
+	render := func(prev *scoring.PreviousResults) string {
+		var buf strings.Builder
+		if err := pages["dashboard"].ExecuteTemplate(&buf, "dash-rest", dashRest{Ranking: withChanges(ranking(places, names), prev)}); err != nil {
+			t.Fatal(err)
+		}
+		return html.UnescapeString(buf.String())
+	}
+	got := render(prev)
+	for _, want := range []string{"So với năm trước", "↑1 (+10,00)", "tăng 1 bậc, điểm +10,00", "↓1 (−5,00)", ">mới<", "đơn vị mới"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the ranking lacks %q", want)
+		}
+	}
+	if plain := render(nil); strings.Contains(plain, "So với năm trước") {
+		t.Error("a change column without last year")
+	}
 }
