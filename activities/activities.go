@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"ictindex/archive"
 	"ictindex/scoring"
 	"ictindex/templates"
 )
@@ -202,6 +203,11 @@ func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error)
 		return RankResult{}, invalid(err)
 	}
 	res := scoring.NewResults(sets.decision(), in.Settings, sets.annexes(), sheets)
+	prev, err := a.previousResults(ctx, in.Year)
+	if err != nil {
+		return RankResult{}, err
+	}
+	res.AttachPrevious(prev)
 	data, err := res.JSON()
 	if err != nil {
 		return RankResult{}, invalid(err)
@@ -229,6 +235,30 @@ func (a *Activities) Rank(ctx context.Context, in RankInput) (RankResult, error)
 	}
 	out.Places, out.PlacesDoc = nil, &pd
 	return out, nil
+}
+
+// previousResults reads the results of the year before from the archive,
+// where a published year's stay locked after its workflows are gone. No
+// results for that year is no comparison, not an error; results that
+// cannot be read stop the ranking with a message naming them, since no
+// retry can mend them.
+func (a *Activities) previousResults(ctx context.Context, year int) (*scoring.Results, error) {
+	key := ResultsKey(year - 1)
+	data, err := a.Archive.GetDocument(ctx, key, "")
+	if errors.Is(err, archive.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the results of %d (%s): %w", year-1, key, err)
+	}
+	var prev scoring.Results
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, invalid(fmt.Errorf("the results of %d in the archive (%s) are not valid results JSON: %w", year-1, key, err))
+	}
+	if y := prev.Year; y != year-1 {
+		return nil, invalid(fmt.Errorf("the results at %s are of year %d, not %d", key, y, year-1))
+	}
+	return &prev, nil
 }
 
 // scoreWith scores each record with its set and the campaign's settings.

@@ -56,6 +56,11 @@ func (r *renderer) decision() {
 		w.paragraph([]run{{fmt.Sprintf("%d. %s", item, rankingSentence(part)), regular}}, r.body())
 		item++
 	}
+	if cmp := r.d.Results.Comparison; cmp != nil {
+		w.paragraph([]run{{fmt.Sprintf("%d. So sánh kết quả năm %d với năm %d theo từng lĩnh vực, các tiêu chí có tỷ lệ đạt thấp nhất "+
+			"và số đơn vị đạt điểm tối đa: chi tiết tại Phụ lục %s.", item, cmp.Year, cmp.PreviousYear, r.compareNumeral), regular}}, r.body())
+		item++
+	}
 	w.paragraph([]run{{fmt.Sprintf("%d. Phiếu chấm điểm chi tiết của %d cơ quan, đơn vị gửi báo cáo: chi tiết tại Phụ lục %s.",
 		item, len(r.sheets), r.sheetsNumeral), regular}}, r.body())
 

@@ -199,6 +199,7 @@ func render(d *Decision) (*document, SignaturePlace, error) {
 	for i := range r.rankings {
 		r.rankingAppendix(&r.rankings[i])
 	}
+	r.compareAppendix()
 	r.sheetsAppendix()
 	r.verification()
 	w.finish()

@@ -154,3 +154,31 @@ func minusPoints(f scoring.Fixed) string {
 	}
 	return "−" + f.String()
 }
+
+// lowerTitle writes a section's upper-case title in lower case for a
+// sentence ("HẠ TẦNG KỸ THUẬT CNTT" → "hạ tầng kỹ thuật CNTT"), keeping
+// acronyms: a Vietnamese word always has a vowel, "CNTT" or "UBND" none.
+// A title not wholly upper case is returned as it is.
+func lowerTitle(s string) string {
+	s = clean(s)
+	if s != strings.ToUpper(s) {
+		return s
+	}
+	words := strings.Split(s, " ")
+	for i, wd := range words {
+		if hasVowel(wd) {
+			words[i] = strings.ToLower(wd)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// hasVowel reports whether a word has a Vietnamese vowel letter.
+func hasVowel(wd string) bool {
+	for _, r := range norm.NFD.String(strings.ToLower(wd)) {
+		if strings.ContainsRune("aeiouy", r) {
+			return true
+		}
+	}
+	return false
+}

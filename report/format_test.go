@@ -143,3 +143,15 @@ func TestRenderEmptyAndOddInput(t *testing.T) {
 		t.Error("no number and date left blank to fill in")
 	}
 }
+
+func TestLowerTitleKeepsAcronyms(t *testing.T) {
+	for in, want := range map[string]string{
+		"HẠ TẦNG KỸ THUẬT CÔNG NGHỆ THÔNG TIN":     "hạ tầng kỹ thuật công nghệ thông tin",
+		"ỨNG DỤNG CNTT TRONG HOẠT ĐỘNG CỦA ĐƠN VỊ": "ứng dụng CNTT trong hoạt động của đơn vị",
+		"Đã viết thường":                           "Đã viết thường",
+	} {
+		if got := lowerTitle(in); got != want {
+			t.Errorf("lowerTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -13,8 +13,11 @@ type renderer struct {
 
 	rankings      []rankingPart
 	sheetsNumeral string
-	sheets        []*scoring.Sheet    // submitted sheets, in ranking order
-	rankOf        map[string]rankInfo // by sheetKey
+	// compareNumeral numbers the comparison with last year, between the
+	// rankings and the sheets; "" when there is no previous year.
+	compareNumeral string
+	sheets         []*scoring.Sheet    // submitted sheets, in ranking order
+	rankOf         map[string]rankInfo // by sheetKey
 
 	stamp *stampLook     // the signature's stamp laid out; nil without one
 	place SignaturePlace // where the signature's stamp is
@@ -73,6 +76,10 @@ func (r *renderer) plan() {
 		}
 	}
 	r.sheetsNumeral = roman(len(r.rankings) + 1)
+	if res.Comparison != nil {
+		r.compareNumeral = r.sheetsNumeral
+		r.sheetsNumeral = roman(len(r.rankings) + 2)
+	}
 }
 
 // Who each annex assesses, as the decision names them.

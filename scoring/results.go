@@ -10,6 +10,9 @@ type Results struct {
 	Settings Settings  `json:"settings"`
 	Rankings []Ranking `json:"rankings"`
 	Sheets   []*Sheet  `json:"sheets"`
+	// Comparison sets sections and criteria against the previous year's;
+	// nil without a previous campaign (see AttachPrevious).
+	Comparison *Comparison `json:"comparison,omitempty"`
 }
 
 // NewResults ranks the sheets per annex, in the order of annexes given.

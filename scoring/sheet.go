@@ -29,6 +29,9 @@ type Sheet struct {
 	Deductions     []DeductionLine `json:"deductions,omitempty"`
 	DeductionTotal Fixed           `json:"deduction_total"`
 	Final          Fixed           `json:"final"` // max(0, appraised − deductions)
+	// Previous is the unit's result in last year's campaign, found by its
+	// code; nil when there was no previous campaign or the unit is new.
+	Previous *Previous `json:"previous,omitempty"`
 
 	// What Explain needs to write the working lines and column (3); nil
 	// once explained or when read from JSON.

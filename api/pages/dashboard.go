@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -21,6 +23,7 @@ import (
 
 	"ictindex/activities"
 	"ictindex/api"
+	"ictindex/archive"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -83,7 +86,11 @@ func (w *web) dashView(ctx context.Context, year int) (*dashView, time.Time, err
 			}
 			units[i] = b
 		}
-		return w.buildDash(version, cst, units)
+		var prev *scoring.PreviousResults
+		if len(cst.Places) > 0 {
+			prev = w.previousRanks(ctx, year)
+		}
+		return w.buildDashWith(version, cst, units, prev)
 	})
 	if err != nil {
 		return nil, time.Time{}, err
@@ -93,6 +100,12 @@ func (w *web) dashView(ctx context.Context, year int) (*dashView, time.Time, err
 
 // buildDash counts, keys and renders the cached part of a dashboard.
 func (w *web) buildDash(version uint64, cst workflows.CampaignStatus, units []unitBrief) (*dashView, error) {
+	return w.buildDashWith(version, cst, units, nil)
+}
+
+// buildDashWith is buildDash with last year's ranks, when there are any,
+// beside each unit's place.
+func (w *web) buildDashWith(version uint64, cst workflows.CampaignStatus, units []unitBrief, prev *scoring.PreviousResults) (*dashView, error) {
 	v := &dashView{version: version, st: cst, total: len(units), units: units}
 	names := map[string]string{}
 	ranks := map[string]int{}
@@ -119,7 +132,7 @@ func (w *web) buildDash(version uint64, cst workflows.CampaignStatus, units []un
 			v.late++
 		}
 	}
-	b := dashRest{St: cst, History: slices.Clone(cst.History), Ranking: ranking(cst.Places, names)}
+	b := dashRest{St: cst, History: slices.Clone(cst.History), Ranking: withChanges(ranking(cst.Places, names), prev)}
 	slices.Reverse(b.History)
 	var buf strings.Builder
 	if err := w.pages["dashboard"].ExecuteTemplate(&buf, "dash-rest", b); err != nil {
@@ -361,17 +374,22 @@ func (w *web) dashUnits(year int, v *dashView, q dashQuery, canExtend bool) dash
 	return p
 }
 
-// place is a ranking line with its bar.
+// place is a ranking line with its bar and, when last year was ranked,
+// its change: "↑3" and "tăng 3 bậc".
 type place struct {
 	activities.Place
-	Name  string
-	Width int // of 300
+	Name     string
+	Width    int // of 300
+	Compared bool
+	Change   string
+	Words    string
 }
 
 type rankingAnnex struct {
-	Annex  string
-	Places []place
-	Height int
+	Annex    string
+	Places   []place
+	Height   int
+	Compared bool // last year's ranks are known
 }
 
 type dashboardData struct {
@@ -532,4 +550,46 @@ func (w *web) campaignAction(c *gin.Context, name string, args func(by string) a
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/dot/%d?tb=%s", year, flash))
+}
+
+// withChanges puts each place's change against last year on it.
+func withChanges(rs []rankingAnnex, prev *scoring.PreviousResults) []rankingAnnex {
+	if prev == nil || prev.Year() == 0 {
+		return rs
+	}
+	for i := range rs {
+		rs[i].Compared = true
+		for j := range rs[i].Places {
+			p := &rs[i].Places[j]
+			row := scoring.RankRow{Rank: p.Rank, Submitted: p.Rank > 0, Final: p.Final}
+			c := scoring.Compare(row, prev.Of(p.Annex, p.Code))
+			p.Compared, p.Change, p.Words = true, c.RankLabel(), c.RankWords()
+			if s := c.ScoreLabel(); s != "" {
+				p.Change += " (" + s + ")"
+				p.Words += ", điểm " + s
+			}
+		}
+	}
+	return rs
+}
+
+// previousRanks reads last year's rankings from the archive; none, or
+// none readable (logged), shows no change.
+func (w *web) previousRanks(ctx context.Context, year int) *scoring.PreviousResults {
+	data, err := w.s.Archive().GetDocument(ctx, activities.ResultsKey(year-1), "")
+	if err != nil {
+		if !errors.Is(err, archive.ErrNotFound) {
+			w.s.Log().Error("last year's results", "year", year-1, "err", err)
+		}
+		return nil
+	}
+	var res struct {
+		Year     int               `json:"year"`
+		Rankings []scoring.Ranking `json:"rankings"`
+	}
+	if err := json.Unmarshal(data, &res); err != nil {
+		w.s.Log().Error("last year's results", "year", year-1, "err", err)
+		return nil
+	}
+	return scoring.IndexPrevious(&scoring.Results{Year: res.Year, Rankings: res.Rankings})
 }

@@ -13,6 +13,7 @@ import (
 
 	"ictindex/api"
 	"ictindex/api/apitest"
+	"ictindex/archive"
 	"ictindex/scoring"
 	"ictindex/workflows"
 )
@@ -25,6 +26,7 @@ var env struct {
 	users  *api.Users
 	srv    *httptest.Server
 	tokens map[string]string // user name → API token
+	store  *archive.Store    // the stack's archive, for documents put in place
 }
 
 // Test users: one per role, two submitters of different units.
@@ -54,6 +56,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer stack.Stop()
+	env.store = stack.Store
 	if env.users, err = stack.OpenUsers(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -11,6 +11,7 @@ import (
 // of the pages is these functions (the API's own is in api/server.go).
 func (w *web) routes(p *gin.RouterGroup) {
 	w.campaignRoutes(p)
+	w.compareRoutes(p)
 	w.consoleRoutes(p)
 	w.adminRoutes(p)
 	w.queueRoutes(p)
