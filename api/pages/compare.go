@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -176,7 +177,7 @@ func compareAnnexOf(rk *scoring.Ranking, ac *scoring.AnnexComparison, prevOf map
 		if p != nil {
 			u.LastRank, u.LastFinal = "không xếp hạng", ""
 			if p.Ranked() {
-				u.LastRank, u.LastFinal = itoa(p.Rank), p.Final.String()
+				u.LastRank, u.LastFinal = strconv.Itoa(p.Rank), p.Final.String()
 			}
 		}
 		ch := scoring.Compare(row, p)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"ictindex/activities"
@@ -54,17 +55,47 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	defer closer.Close()
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: log}, iss)
+	notices := &countingNotifier{Notifier: activities.LogNotifier{Log: log}}
+	w := newWorker(st.client, st.store, notices, iss)
 	if err := w.Start(); err != nil {
 		return err
 	}
 	defer w.Stop()
-	sc := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, deadlineIn: *deadlineIn, objections: true}
-	res, err := sc.run(ctx, templates.SampleProvince())
+	// The year before first, everyone on time, so that the year after
+	// shows each unit's change.
+	prev := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, onTime: true}
+	res, err := prev.run(ctx, templates.SamplePreviousBatch())
 	if err != nil {
 		return err
 	}
-	return sc.save(ctx, res, *out)
+	if err := prev.save(ctx, res, *out); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
+	sc := &scenario{d: driver{c: st.client}, store: st.store, out: e.stdout, deadlineIn: *deadlineIn, objections: true}
+	if res, err = sc.run(ctx, templates.SampleProvince()); err != nil {
+		return err
+	}
+	if err := sc.save(ctx, res, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nĐã gửi %d thông báo (ghi vào nhật ký khi chưa cấu hình máy chủ thư).\n", notices.n.Load())
+	return nil
+}
+
+// countingNotifier counts the notices delivered through it.
+type countingNotifier struct {
+	activities.Notifier
+	n atomic.Int64
+}
+
+// Notify delivers the notice and counts it once delivered.
+func (c *countingNotifier) Notify(ctx context.Context, n activities.Notice) error {
+	if err := c.Notifier.Notify(ctx, n); err != nil {
+		return err
+	}
+	c.n.Add(1)
+	return nil
 }
 
 // save copies the published decision and results out of the archive,
