@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ictindex/activities"
+	"ictindex/api/store"
 	"ictindex/scoring"
 	"ictindex/templates"
 )
@@ -54,7 +55,24 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	defer closer.Close()
-	w := newWorker(st.client, st.store, activities.LogNotifier{Log: log}, iss)
+	// E-mail, when configured, reads recipients from the demo's own
+	// database (empty), never ICTINDEX_DATABASE_URL: a rehearsal must not
+	// mail the units of a real registry.
+	var users *store.Store
+	defer func() {
+		if users != nil {
+			users.Close()
+		}
+	}()
+	notifier, err := notifierFromEnv(ctx, log, activities.NewArchive(st.store), func(ctx context.Context) (*store.Store, error) {
+		var err error
+		users, err = openUsers(ctx, filepath.Join(dir, "ictindex.db"), "", log)
+		return users, err
+	})
+	if err != nil {
+		return err
+	}
+	w := newWorker(st.client, st.store, notifier, iss)
 	if err := w.Start(); err != nil {
 		return err
 	}
