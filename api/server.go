@@ -144,6 +144,7 @@ func (s *Server) routes() {
 	a.GET("/campaigns/:year/issuances/:index/decision.pdf", s.allow(department), s.issuancePDF)
 	a.GET("/campaigns/:year/results.json", s.allow(department), s.resultsJSON)
 	a.GET("/campaigns/:year/results.xlsx", s.allow(department), s.resultsXLSX)
+	a.GET("/campaigns/:year/notices", s.allow(department), s.noticeLog)
 
 	u := a.Group("/campaigns/:year/units/:code")
 	u.GET("", s.allow(unitReaders), s.unitState)
