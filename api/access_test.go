@@ -60,6 +60,7 @@ func matrix(year int) []matrixRoute {
 		{"GET", "/api/campaigns/{year}/decision.pdf", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/results.json", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/results.xlsx", deptOnly, false, none},
+		{"GET", "/api/campaigns/{year}/notices", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/draft.pdf", deptOnly, false, none},
 		{"GET", "/api/campaigns/{year}/issued.pdf", deptOnly, false, none},
 		{"POST", "/api/campaigns/{year}/signed", []string{uLeader}, false, func(*testing.T) payload { return pdfBody(pdfBytes(500)) }},

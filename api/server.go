@@ -148,6 +148,7 @@ func (s *Server) routes() {
 	a.GET("/campaigns/:year/objections/:id/evidence/:n", s.allow(anyone), s.objectionEvidence) // a unit's users: their own unit's only
 	a.GET("/campaigns/:year/results.json", s.allow(department), s.resultsJSON)
 	a.GET("/campaigns/:year/results.xlsx", s.allow(department), s.resultsXLSX)
+	a.GET("/campaigns/:year/notices", s.allow(department), s.noticeLog)
 
 	u := a.Group("/campaigns/:year/units/:code")
 	u.GET("", s.allow(unitReaders), s.unitState)

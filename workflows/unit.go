@@ -207,10 +207,20 @@ func documentCtx(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// notifyCtx: a few tries, then give up.
+// notifyCtx: five tries with backoff (about 30 s of waiting in all), then
+// give up. Update handlers wait for their notice, so the waiting stays
+// short; what was not delivered is in the delivery log. A notice to every
+// unit may take minutes: the mailer heartbeats after each batch, and a
+// retry sends only to the addresses not yet logged.
 func notifyCtx(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
+		StartToCloseTimeout: 5 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    2 * time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    30 * time.Second,
+			MaximumAttempts:    5,
+		},
 	})
 }

@@ -27,6 +27,7 @@ func (w *web) adminRoutes(p *gin.RouterGroup) {
 	p.POST("/quan-tri/them-nguoi-dung", admin, w.addUser)
 	p.GET("/quan-tri/nguoi-dung/:name", admin, w.userPage)
 	p.POST("/quan-tri/nguoi-dung/:name/vai-tro", admin, w.updateUser)
+	p.POST("/quan-tri/nguoi-dung/:name/thu-dien-tu", admin, w.setEmail)
 	p.POST("/quan-tri/nguoi-dung/:name/khoa", admin, w.setDisabled(true))
 	p.POST("/quan-tri/nguoi-dung/:name/mo-khoa", admin, w.setDisabled(false))
 	p.POST("/quan-tri/nguoi-dung/:name/dat-lai-mat-khau", admin, w.resetPassword)
@@ -56,6 +57,7 @@ func adminFlash(key string) string {
 	return map[string]string{
 		"da-doi-vai-tro":      "Đã đổi vai trò hoặc đơn vị. Các phiên đăng nhập của người này đã kết thúc.",
 		"khong-doi":           "Không có gì thay đổi.",
+		"da-doi-thu":          "Đã lưu địa chỉ thư điện tử nhận thông báo.",
 		"da-khoa":             "Đã khóa tài khoản. Các phiên đăng nhập và token API của người này đã bị thu hồi.",
 		"da-mo-khoa":          "Đã mở khóa tài khoản.",
 		"da-them-don-vi":      "Đã thêm đơn vị vào danh mục.",

@@ -55,14 +55,14 @@ func (w *web) unitOptions(c *gin.Context) ([]adminOption, map[string]string, err
 
 // userRow is a user's line in the list.
 type userRow struct {
-	Name, Role, RoleLabel, Unit, UnitName string
-	Disabled                              bool
-	Href                                  string
+	Name, Role, RoleLabel, Unit, UnitName, Email string
+	Disabled                                     bool
+	Href                                         string
 }
 
 func userRowOf(u store.User, unitNames map[string]string) userRow {
 	return userRow{
-		Name: u.Name, Role: string(u.Role), RoleLabel: store.RoleLabel(u.Role), Unit: u.Unit, UnitName: unitNames[u.Unit],
+		Name: u.Name, Role: string(u.Role), RoleLabel: store.RoleLabel(u.Role), Unit: u.Unit, UnitName: unitNames[u.Unit], Email: u.Email,
 		Disabled: u.Disabled, Href: "/quan-tri/nguoi-dung/" + url.PathEscape(u.Name),
 	}
 }
@@ -96,8 +96,8 @@ func (w *web) usersPage(c *gin.Context) {
 // userForm is the add-user form and the role form of a user's page: what
 // was typed, and what was wrong with it.
 type userForm struct {
-	Name, Role, Unit string
-	Errs             formErrs
+	Name, Role, Unit, Email string
+	Errs                    formErrs
 }
 
 type addUserData struct {
@@ -121,7 +121,7 @@ func (w *web) renderAddUser(c *gin.Context, status int, f userForm) {
 }
 
 // userFields renames the store's user fields to the form's.
-var userFields = map[string]string{"name": "name", "role": "role", "unit": "unit"}
+var userFields = map[string]string{"name": "name", "role": "role", "unit": "unit", "email": "email"}
 
 // checkUserForm finds what the store would refuse, all at once, so that
 // the form shows every problem: a role that is not one, a unit-scoped role
@@ -148,7 +148,8 @@ func checkUserForm(f *userForm, units map[string]string) {
 func (w *web) addUser(c *gin.Context) {
 	ctx := c.Request.Context()
 	by := api.UserOf(c).Name
-	f := userForm{Name: strings.TrimSpace(c.PostForm("name")), Role: c.PostForm("role"), Unit: strings.TrimSpace(c.PostForm("unit"))}
+	f := userForm{Name: strings.TrimSpace(c.PostForm("name")), Role: c.PostForm("role"), Unit: strings.TrimSpace(c.PostForm("unit")),
+		Email: strings.TrimSpace(c.PostForm("email"))}
 	_, units, err := w.unitOptions(c)
 	if err != nil {
 		w.failPage(c, err)
@@ -163,6 +164,11 @@ func (w *web) addUser(c *gin.Context) {
 		f.Errs.add("name", "Tên đăng nhập «"+f.Name+"» đã có người dùng: hãy chọn tên khác")
 	}
 	checkUserForm(&f, units)
+	email, err := store.NormalizeEmail(f.Email)
+	if err != nil {
+		errs, _ := storeErrs(err, "email", userFields)
+		f.Errs = append(f.Errs, errs...)
+	}
 	if len(f.Errs) > 0 {
 		w.renderAddUser(c, http.StatusUnprocessableEntity, f)
 		return
@@ -176,6 +182,12 @@ func (w *web) addUser(c *gin.Context) {
 		f.Errs = errs
 		w.renderAddUser(c, refusedStatus(err), f)
 		return
+	}
+	if email != "" {
+		if err := w.s.Users().SetEmail(ctx, by, f.Name, email); err != nil {
+			w.failPage(c, err)
+			return
+		}
 	}
 	code, err := w.s.Users().ResetPassword(ctx, by, f.Name)
 	if err != nil {
@@ -230,7 +242,7 @@ func (w *web) userPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	w.renderUser(c, http.StatusOK, u, userForm{Role: string(u.Role), Unit: u.Unit}, nil)
+	w.renderUser(c, http.StatusOK, u, userForm{Role: string(u.Role), Unit: u.Unit, Email: u.Email}, nil)
 }
 
 func (w *web) renderUser(c *gin.Context, status int, u store.User, f userForm, errs formErrs) {
@@ -252,7 +264,7 @@ func (w *web) updateUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := userForm{Name: u.Name, Role: c.PostForm("role"), Unit: strings.TrimSpace(c.PostForm("unit"))}
+	f := userForm{Name: u.Name, Role: c.PostForm("role"), Unit: strings.TrimSpace(c.PostForm("unit")), Email: u.Email}
 	_, units, err := w.unitOptions(c)
 	if err != nil {
 		w.failPage(c, err)
@@ -290,7 +302,7 @@ func (w *web) setDisabled(disabled bool) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		cur := userForm{Role: string(u.Role), Unit: u.Unit}
+		cur := userForm{Role: string(u.Role), Unit: u.Unit, Email: u.Email}
 		if disabled && u.Name == api.UserOf(c).Name {
 			w.renderUser(c, http.StatusUnprocessableEntity, u, cur, formErrs{{"lock", "Bạn không thể tự khóa tài khoản của mình"}})
 			return
@@ -328,8 +340,37 @@ func (w *web) resetPassword(c *gin.Context) {
 			w.failPage(c, err)
 			return
 		}
-		w.renderUser(c, refusedStatus(err), u, userForm{Role: string(u.Role), Unit: u.Unit}, errs)
+		w.renderUser(c, refusedStatus(err), u, userForm{Role: string(u.Role), Unit: u.Unit, Email: u.Email}, errs)
 		return
 	}
 	w.renderCode(c, http.StatusOK, u.Name, code, false)
+}
+
+// setEmail sets or clears the address where notices reach the user; it
+// ends no session.
+func (w *web) setEmail(c *gin.Context) {
+	u, ok := w.loadUser(c)
+	if !ok {
+		return
+	}
+	f := userForm{Role: string(u.Role), Unit: u.Unit, Email: strings.TrimSpace(c.PostForm("email"))}
+	email, err := store.NormalizeEmail(f.Email)
+	if err == nil && email == u.Email {
+		c.Redirect(http.StatusSeeOther, userRowOf(u, nil).Href+"?tb=khong-doi")
+		return
+	}
+	if err == nil {
+		err = w.s.Users().SetEmail(c.Request.Context(), api.UserOf(c).Name, u.Name, email)
+	}
+	if err != nil {
+		errs, ok := storeErrs(err, "email", userFields)
+		if !ok {
+			w.failPage(c, err)
+			return
+		}
+		f.Errs = errs
+		w.renderUser(c, refusedStatus(err), u, f, nil)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, userRowOf(u, nil).Href+"?tb=da-doi-thu")
 }

@@ -27,4 +27,5 @@ func (w *web) campaignRoutes(p *gin.RouterGroup) {
 	p.POST("/dot/:year/ky-so", w.allow(api.LeaderOnly), w.uploadSigned)
 	p.POST("/dot/:year/thay-the", w.allow(api.LeaderOnly), w.reissue)
 	p.POST("/dot/:year/dong-ho-so", w.allow(api.AdminOnly), w.closeYear)
+	p.GET("/dot/:year/thong-bao", w.allow(api.Department), w.noticesPage)
 }

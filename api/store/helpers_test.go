@@ -180,3 +180,18 @@ func lastAudit(t *testing.T, s *Store) AuditEntry {
 	}
 	return es[0]
 }
+
+// addOldUser inserts a user row with only the columns of schema version
+// 1, as an older program wrote it, and returns its password hash (pw).
+func addOldUser(t *testing.T, s *Store, name string, role Role, unit string, epoch int64) string {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.exec(ctx, s.db, `INSERT INTO users (name, role, unit, disabled, epoch, password_hash, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, 1, 1)`, name, string(role), unit, false, epoch, string(hash)); err != nil {
+		t.Fatal(err)
+	}
+	return string(hash)
+}

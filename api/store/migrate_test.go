@@ -69,14 +69,15 @@ func TestMigrateFromVersion1KeepsData(t *testing.T) {
 		if _, ok, _ := old.GetUnit(ctx, "X"); ok {
 			t.Fatal("units before version 2")
 		}
-		mustAdd(t, old, "quản.trị", RoleAdmin, "")
-		tok, err := old.NewToken(ctx, "admin", "quản.trị")
-		if err != nil {
+		// Rows as version 1 wrote them (today's code reads later columns).
+		hash := addOldUser(t, old, "quản.trị", RoleAdmin, "", 1)
+		tok := TokenPrefix + "phien-ban-1"
+		if _, err := old.exec(ctx, old.db, "INSERT INTO api_tokens (hash, user_name, created_at) VALUES (?, ?, 1)", sha256Hex(tok), "quản.trị"); err != nil {
 			t.Fatal(err)
 		}
 		// Version 1 had no registry: a submitter named its unit freely.
 		if _, err := old.exec(ctx, old.db, `INSERT INTO users (name, role, unit, disabled, epoch, password_hash, created_at, updated_at)
-VALUES (?, ?, ?, ?, 3, ?, 1, 1)`, "nop.bao.cao", "submitter", "SO-TTTT", false, mustGet(t, old, "quản.trị").PasswordHash); err != nil {
+VALUES (?, ?, ?, ?, 3, ?, 1, 1)`, "nop.bao.cao", "submitter", "SO-TTTT", false, hash); err != nil {
 			t.Fatal(err)
 		}
 		if err := old.RevokeSession(ctx, "sess-1", newClock().Now().AddDate(10, 0, 0)); err != nil {

@@ -22,6 +22,8 @@ type User struct {
 	Role     Role   `json:"role"`
 	Unit     string `json:"unit,omitempty"` // unit-scoped roles: the unit's code
 	Disabled bool   `json:"disabled,omitempty"`
+	// Email is where notices reach the user ("" for none), see SetEmail.
+	Email string `json:"email,omitempty"`
 	// Epoch grows whenever the user is disabled or enabled, their role or
 	// unit changes, or their password is reset or changed. Sessions carry
 	// the epoch they were made with and end when it differs.
@@ -78,7 +80,7 @@ func checkRoleUnit(p *problems, role Role, unit string) {
 }
 
 // userColumns are the columns scanUser reads, in order.
-const userColumns = "users.name, users.role, users.unit, users.disabled, users.epoch, users.password_hash, users.created_at, users.updated_at"
+const userColumns = "users.name, users.role, users.unit, users.disabled, users.email, users.epoch, users.password_hash, users.created_at, users.updated_at"
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -86,7 +88,7 @@ func scanUser(sc scanner) (User, error) {
 	var u User
 	var role string
 	var created, updated int64
-	err := sc.Scan(&u.Name, &role, &u.Unit, &u.Disabled, &u.Epoch, &u.PasswordHash, &created, &updated)
+	err := sc.Scan(&u.Name, &role, &u.Unit, &u.Disabled, &u.Email, &u.Epoch, &u.PasswordHash, &created, &updated)
 	u.Role, u.CreatedAt, u.UpdatedAt = Role(role), fromMicros(created), fromMicros(updated)
 	return u, err
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ictindex/activities"
+	"ictindex/api/store"
 	"ictindex/scoring"
 	"ictindex/templates"
 )
@@ -55,7 +56,24 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	defer closer.Close()
-	notices := &countingNotifier{Notifier: activities.LogNotifier{Log: log}}
+	// E-mail, when configured, reads recipients from the demo's own
+	// database (empty), never ICTINDEX_DATABASE_URL: a rehearsal must not
+	// mail the units of a real registry.
+	var users *store.Store
+	defer func() {
+		if users != nil {
+			users.Close()
+		}
+	}()
+	notifier, err := notifierFromEnv(ctx, log, activities.NewArchive(st.store), func(ctx context.Context) (*store.Store, error) {
+		var err error
+		users, err = openUsers(ctx, filepath.Join(dir, "ictindex.db"), "", log)
+		return users, err
+	})
+	if err != nil {
+		return err
+	}
+	notices := &countingNotifier{Notifier: notifier}
 	w := newWorker(st.client, st.store, notices, iss)
 	if err := w.Start(); err != nil {
 		return err
@@ -79,7 +97,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := sc.save(ctx, res, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "\nĐã gửi %d thông báo (ghi vào nhật ký khi chưa cấu hình máy chủ thư).\n", notices.n.Load())
+	fmt.Fprintf(e.stdout, "\nĐã gửi %d thông báo (qua thư điện tử khi đã cấu hình máy chủ thư, nếu không thì ghi vào nhật ký).\n", notices.n.Load())
 	return nil
 }
 

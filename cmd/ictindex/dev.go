@@ -15,6 +15,7 @@ import (
 	"ictindex/activities"
 	"ictindex/api"
 	"ictindex/api/pages"
+	"ictindex/api/store"
 	"ictindex/deploy/temporalserver"
 	"ictindex/scoring"
 	"ictindex/templates"
@@ -40,6 +41,9 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return badInput(err)
 	}
+	if err := checkMailEnv(); err != nil {
+		return err
+	}
 	log := newLogger(e.stderr, slog.LevelInfo)
 	st, err := startStack(ctx, stackOptions{DataDir: *data, TemporalPort: *port, MinIOAddr: *minioAddr, Log: log})
 	if err != nil {
@@ -51,7 +55,16 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	defer closer.Close()
-	w := newWorker(st.client, st.store, notifierFromEnv(log), iss)
+	users, err := openUsers(ctx, databaseURL(filepath.Join(*data, "ictindex.db")), "", log)
+	if err != nil {
+		return err
+	}
+	defer users.Close()
+	notifier, err := notifierFromEnv(ctx, log, activities.NewArchive(st.store), func(context.Context) (*store.Store, error) { return users, nil })
+	if err != nil {
+		return err
+	}
+	w := newWorker(st.client, st.store, notifier, iss)
 	if err := w.Start(); err != nil {
 		return err
 	}
@@ -61,11 +74,6 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	users, err := openUsers(ctx, databaseURL(filepath.Join(*data, "ictindex.db")), "", log)
-	if err != nil {
-		return err
-	}
-	defer users.Close()
 	logins, err := api.SeedDemo(ctx, users)
 	if err != nil {
 		return err

@@ -121,12 +121,3 @@ func newWorker(c client.Client, a *archive.Store, n activities.Notifier, iss *ac
 	w.RegisterActivity(acts)
 	return w
 }
-
-// notifierFromEnv picks the webhook notifier when ICTINDEX_WEBHOOK_URL is
-// set, the log otherwise.
-func notifierFromEnv(log *slog.Logger) activities.Notifier {
-	if url := os.Getenv("ICTINDEX_WEBHOOK_URL"); url != "" {
-		return activities.WebhookNotifier{URL: url}
-	}
-	return activities.LogNotifier{Log: log}
-}

@@ -9,6 +9,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"ictindex/activities"
+	"ictindex/api/store"
 	"ictindex/archive"
 )
 
@@ -21,7 +23,10 @@ func init() {
 //
 //	ICTINDEX_TEMPORAL_ADDRESS (default 127.0.0.1:7233), ICTINDEX_TEMPORAL_NAMESPACE (default "default"),
 //	ICTINDEX_S3_ENDPOINT, ICTINDEX_S3_ACCESS_KEY, ICTINDEX_S3_SECRET_KEY, ICTINDEX_S3_SSL, …
-//	ICTINDEX_WEBHOOK_URL (notices; the log when empty).
+//	ICTINDEX_SMTP_HOST, ICTINDEX_SMTP_PORT, ICTINDEX_SMTP_SECURITY, ICTINDEX_SMTP_USER,
+//	ICTINDEX_SMTP_PASSWORD, ICTINDEX_SMTP_FROM (notices by e-mail; the users database,
+//	ICTINDEX_DATABASE_URL, then holds the recipients and the delivery log),
+//	else ICTINDEX_WEBHOOK_URL (notices as JSON), else the log.
 func runWorker(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -35,8 +40,11 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return badInput(err)
 	}
+	if err := checkMailEnv(); err != nil {
+		return err
+	}
 	log.Info("worker starting", "temporal", addr, "namespace", ns, "s3", cfg.Endpoint, "evidence_bucket", cfg.EvidenceBucket, "document_bucket", cfg.DocumentBucket)
-	store, err := archive.Open(ctx, cfg)
+	arch, err := archive.Open(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
@@ -53,7 +61,25 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if iss.Signer == nil {
 		log.Info("no signing key configured: decisions are signed outside the system and uploaded")
 	}
-	w := newWorker(c, store, notifierFromEnv(log), iss)
+	// The users database holds the recipients and the delivery log: opened
+	// only when notices go by e-mail, with serve's default.
+	var users *store.Store
+	defer func() {
+		if users != nil {
+			users.Close()
+		}
+	}()
+	notifier, err := notifierFromEnv(ctx, log, activities.NewArchive(arch), func(ctx context.Context) (*store.Store, error) {
+		dsn := databaseURL("ictindex.db")
+		log.Info("notice recipients and delivery log", "database", maskDSN(dsn))
+		var err error
+		users, err = openUsers(ctx, dsn, "", log)
+		return users, err
+	})
+	if err != nil {
+		return err
+	}
+	w := newWorker(c, arch, notifier, iss)
 	return w.Run(interruptOn(ctx))
 }
 
