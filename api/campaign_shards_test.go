@@ -38,7 +38,8 @@ func TestShardedCampaignStatus(t *testing.T) {
 		req.Units = append(req.Units, UnitRequest{Code: code, Name: sub.Unit.Name, Annex: sub.Annex, Flags: sub.Flags})
 	}
 	deadline := time.Now().Add(10 * time.Minute)
-	req.Year, req.Deadline = year, &deadline
+	noWindow := 0 // ranked at once, without preliminary results
+	req.Year, req.Deadline, req.ObjectionDays = year, &deadline, &noWindow
 	req.Decision = DecisionRequest{Number: "15/QĐ-UBND", Signer: "Nguyễn Văn A"}
 	ctx := context.Background()
 	resp, err := s.OpenCampaign(ctx, req, time.Now())

@@ -102,7 +102,7 @@ func TestCampaignOnImportedSets(t *testing.T) {
 		units = append(units, map[string]any{"code": "DV-" + annex, "name": "Đơn vị thử " + annex, "annex": annex})
 	}
 	as(uAdmin).Must(t, http.StatusCreated, "POST", "/api/campaigns", jsonBody(map[string]any{
-		"year": year, "deadline": time.Now().Add(10 * time.Minute), "units": units, "sets": sets,
+		"year": year, "deadline": time.Now().Add(10 * time.Minute), "units": units, "sets": sets, "objection_days": 0,
 		"decision": map[string]string{"number": "7/QĐ-UBND", "signer": "Nguyễn Văn A"}}), nil)
 	waitPhase(t, year, workflows.PhaseCollecting)
 

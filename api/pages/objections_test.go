@@ -40,7 +40,7 @@ func preliminaryCampaign(t *testing.T, year int) {
 // passes axe-core.
 func TestObjectionsInBrowser(t *testing.T) {
 	needStack(t)
-	const year = 2071
+	const year = 2093
 	y := itoa(year)
 	preliminaryCampaign(t, year)
 	pdf := filepath.Join(t.TempDir(), "Biên bản họp trực tuyến.pdf")
