@@ -53,7 +53,11 @@ func (a *Activities) decision(ctx context.Context, in DraftInput) (*report.Decis
 		d.SignerTitle = in.Decision.SignerTitle
 	}
 	d.Evidence = map[string][]report.EvidenceItem{}
+	d.Objections = map[string][]report.ObjectionNote{}
 	for _, r := range recs {
+		for _, o := range r.Objections {
+			d.Objections[r.Submission.Unit.Code] = append(d.Objections[r.Submission.Unit.Code], ObjectionNote(o, sets.byAnnex[r.Submission.Annex]))
+		}
 		for _, ev := range r.Evidence {
 			d.Evidence[r.Submission.Unit.Code] = append(d.Evidence[r.Submission.Unit.Code],
 				report.EvidenceItem{Criterion: ev.Criterion, FileName: ev.FileName, Size: ev.Size, SHA256: ev.SHA256})

@@ -38,6 +38,9 @@ type UnitRecord struct {
 	Submission scoring.Submission `json:"submission"`
 	Evidence   []EvidenceRef      `json:"evidence,omitempty"`
 	Status     string             `json:"status"`
+	// Objections are the unit's objections to its preliminary result with
+	// their answers, written once every objection of the campaign has one.
+	Objections []Objection `json:"objections,omitempty"`
 }
 
 // ScoreInput asks for a unit's score from its figures as they stand.

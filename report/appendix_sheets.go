@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"ictindex/scoring"
 )
@@ -88,6 +89,48 @@ func (r *renderer) sheet(n int, sh *scoring.Sheet) {
 	t.end()
 	w.y += 4
 	r.evidence(sh, caption)
+	r.objections(sh, caption)
+}
+
+// objections prints the unit's objections to its preliminary result, each
+// with its answer, after the evidence.
+func (r *renderer) objections(sh *scoring.Sheet, caption func()) {
+	notes := r.d.Objections[sh.Unit.Code]
+	if len(notes) == 0 {
+		return
+	}
+	w := r.w
+	w.y += 2
+	if w.y+3*lineHeight(10) > w.bottom() {
+		w.continuePage()
+		caption()
+	}
+	w.paragraph([]run{{"Phản hồi của đơn vị về kết quả sơ bộ và trả lời của Sở Thông tin và Truyền thông", bold}}, para{size: 10, align: 'L', after: 1})
+	when := func(t time.Time) string { return t.In(scoring.Vietnam).Format("15:04 02/01/2006") }
+	for _, o := range notes {
+		head := fmt.Sprintf("Phản hồi số %d (%s, %s) về %s: ", o.ID, clean(o.By), when(o.At), clean(o.Target))
+		body := clean(o.Explanation)
+		if o.Ask != "" {
+			body += " Đề nghị: " + clean(o.Ask) + "."
+		}
+		if o.Files > 0 {
+			body += fmt.Sprintf(" Kèm %d tệp.", o.Files)
+		}
+		w.paragraph([]run{{head, bold}, {body, regular}}, para{size: 10, align: 'J', after: 0.5})
+		answer := "Chưa có trả lời."
+		if o.Answered {
+			verdict := "Không chấp nhận"
+			if o.Accepted {
+				verdict = "Chấp nhận"
+			}
+			answer = fmt.Sprintf("%s (%s, %s): %s", verdict, clean(o.AnsweredBy), when(o.AnsweredAt), clean(o.Reason))
+			if o.Change != "" {
+				answer += "; tổng điểm " + o.Change
+			}
+			answer += "."
+		}
+		w.paragraph([]run{{"Trả lời: ", italic}, {answer, regular}}, para{size: 10, align: 'J', after: 1.5, indent: 0})
+	}
 }
 
 // sheetLines draws the sections, group headings and criteria. A heading

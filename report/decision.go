@@ -36,6 +36,10 @@ type Decision struct {
 	Sets map[string]*scoring.Set
 	// Evidence lists each unit's evidence files by unit code.
 	Evidence map[string][]EvidenceItem
+	// Objections lists each unit's objections to its preliminary result,
+	// with their answers, by unit code; each is printed after the unit's
+	// score sheet.
+	Objections map[string][]ObjectionNote
 
 	// Draft marks the unissued draft: "DỰ THẢO" across every page, and
 	// the number and date left blank whatever Number and Date say.
@@ -59,6 +63,25 @@ type EvidenceItem struct {
 	FileName  string `json:"file_name"`
 	Size      int64  `json:"size"`
 	SHA256    string `json:"sha256"`
+}
+
+// ObjectionNote is a unit's objection to its preliminary result and the
+// department's answer, as the score sheet prints them.
+type ObjectionNote struct {
+	ID          int       `json:"id"`
+	At          time.Time `json:"at"`
+	By          string    `json:"by"`
+	Target      string    `json:"target"` // in words: "Tiêu chí III.4", "Trừ điểm nộp muộn"
+	Ask         string    `json:"ask,omitempty"`
+	Explanation string    `json:"explanation"`
+	Files       int       `json:"files,omitempty"`
+	Answered    bool      `json:"answered"`
+	Accepted    bool      `json:"accepted"`
+	Reason      string    `json:"reason,omitempty"`
+	AnsweredBy  string    `json:"answered_by,omitempty"`
+	AnsweredAt  time.Time `json:"answered_at,omitzero"`
+	// Change is "74,64 → 76,14" when the answer changed the final score.
+	Change string `json:"change,omitempty"`
 }
 
 // Defaults used when a field is left empty.

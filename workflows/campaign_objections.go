@@ -150,11 +150,40 @@ func (c *campaign) preliminary(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return c.status.Unanswered() == 0 && !c.revising }); err != nil {
 		return err
 	}
+	if len(c.status.Objections) > 0 && workflow.GetVersion(ctx, "objections-recorded", workflow.DefaultVersion, 1) == 1 {
+		if err := c.recordObjections(ctx); err != nil {
+			return err
+		}
+	}
 	if len(c.revised) == 0 {
-		c.log(ctx, "hệ thống", "giữ nguyên kết quả sơ bộ", "không có phản hồi được chấp nhận")
+		c.log(ctx, "hệ thống", "giữ nguyên kết quả sơ bộ", "không có phản hồi")
 		return nil
 	}
 	return c.rerank(ctx)
+}
+
+// recordObjections writes each objecting unit's objections and answers
+// into its record, so that the record and the decision's score sheet list
+// them; the records written count as revised.
+func (c *campaign) recordObjections(ctx workflow.Context) error {
+	in := activities.RecordObjectionsInput{Year: c.in.Year, Objections: c.status.Objections, Manifest: c.manifest, Records: map[string]activities.DocumentRef{}}
+	for _, o := range c.status.Objections {
+		if r := c.recordRef(o.Unit); r != nil {
+			in.Records[o.Unit] = *r
+		}
+	}
+	var out []activities.DocumentRef
+	if err := workflow.ExecuteActivity(archiveCtx(ctx), act.RecordObjections, in).Get(ctx, &out); err != nil {
+		return err
+	}
+	for _, r := range out {
+		if k := c.revisedOf(r.Key); k != nil {
+			*k = r
+		} else {
+			c.revised = append(c.revised, r)
+		}
+	}
+	return nil
 }
 
 // rerank ranks every unit again with the records the objections revised.
@@ -181,7 +210,13 @@ func (c *campaign) rerank(ctx workflow.Context) error {
 	}
 	c.status.Results, c.status.Places, c.status.PlacesDoc = &out.Results, out.Places, out.PlacesDoc
 	c.status.Phase = PhaseRanked
-	c.log(ctx, "hệ thống", "xếp hạng chính thức", fmt.Sprintf("sau %d phản hồi được chấp nhận", len(c.revised)))
+	accepted := 0
+	for _, o := range c.status.Objections {
+		if o.Answer != nil && o.Answer.Accepted {
+			accepted++
+		}
+	}
+	c.log(ctx, "hệ thống", "xếp hạng chính thức", fmt.Sprintf("sau %d phản hồi, %d được chấp nhận", len(c.status.Objections), accepted))
 	return nil
 }
 

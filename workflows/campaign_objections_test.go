@@ -115,12 +115,16 @@ func TestObjectionWindow(t *testing.T) {
 			snvRef = r
 		}
 	}
-	if snvRef.VersionID != "v2" || !strings.Contains(rankIn.Manifest.Key, "final") {
+	// v2: the accepted objection's correction; v3: the objections written in.
+	if snvRef.VersionID != "v3" || !strings.Contains(rankIn.Manifest.Key, "final") {
 		t.Fatalf("final manifest %s names %+v", rankIn.Manifest.Key, snvRef)
 	}
 	var rec activities.UnitRecord
 	if err := json.Unmarshal(h.docs.latest(key), &rec); err != nil {
 		t.Fatal(err)
+	}
+	if len(rec.Objections) != 3 || rec.Objections[0].Answer == nil || !rec.Objections[0].Answer.Accepted || rec.Objections[1].Answer.Accepted {
+		t.Fatalf("the record's objections: %+v", rec.Objections)
 	}
 	ap := rec.Submission.Appraisal
 	if ap == nil || len(ap.Corrections) != 1 || ap.Corrections[0].Figure != "online_meetings" ||
