@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,14 +38,23 @@ type harness struct {
 // memDocs holds the documents of the activities that run unmocked in this
 // tier (the roster, the record manifests, the records revised), every
 // version by key: version n is "vn".
+// The test environment runs activities on goroutines of their own, so
+// every access goes through memMu.
 type memDocs map[string][][]byte
 
+// memMu guards every memDocs and the harnesses' records and notices.
+var memMu sync.Mutex
+
 func (m memDocs) PutDocument(_ context.Context, key string, data []byte, _ string, _ bool) (activities.DocumentRef, error) {
+	memMu.Lock()
+	defer memMu.Unlock()
 	m[key] = append(m[key], data)
 	return activities.DocumentRef{Key: key, VersionID: fmt.Sprintf("v%d", len(m[key])), Size: int64(len(data))}, nil
 }
 
 func (m memDocs) GetDocument(_ context.Context, key, version string) ([]byte, error) {
+	memMu.Lock()
+	defer memMu.Unlock()
 	vs := m[key]
 	for i := range vs {
 		if fmt.Sprintf("v%d", i+1) == version {
@@ -59,6 +69,8 @@ func (m memDocs) GetDocument(_ context.Context, key, version string) ([]byte, er
 
 // latest is the last version of a document.
 func (m memDocs) latest(key string) []byte {
+	memMu.Lock()
+	defer memMu.Unlock()
 	if vs := m[key]; len(vs) > 0 {
 		return vs[len(vs)-1]
 	}
@@ -98,7 +110,9 @@ func newHarness(t *testing.T) *harness {
 	// whole cycle on the real server.
 	env.OnActivity(acts.StoreRecord, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.StoreRecordInput) (activities.DocumentRef, error) {
+			memMu.Lock()
 			h.records = append(h.records, in.Record)
+			memMu.Unlock()
 			data, err := json.Marshal(in.Record)
 			if err != nil {
 				return activities.DocumentRef{}, err
@@ -106,7 +120,12 @@ func newHarness(t *testing.T) *harness {
 			return h.docs.PutDocument(context.Background(), activities.RecordKey(in.Year, in.Record.Submission.Unit.Code), data, "application/json", false)
 		})
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, n activities.Notice) error { h.notices = append(h.notices, n); return nil })
+		func(_ context.Context, n activities.Notice) error {
+			memMu.Lock()
+			defer memMu.Unlock()
+			h.notices = append(h.notices, n)
+			return nil
+		})
 	// Issuance signs on the server: the next number of the year.
 	env.OnActivity(acts.IssueDecision, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.IssueInput) (activities.Issuance, error) {
