@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,11 @@ func TestSheetListsObjections(t *testing.T) {
 		t.Fatal("two renderings differ")
 	}
 	checkGlyphs(t, pdf)
+	if out := os.Getenv("ICTINDEX_PDF_OUT"); out != "" { // to look at the page
+		if err := os.WriteFile(out, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	flat := strings.Join(strings.Fields(layoutText(t, pdf)), " ")
 	for _, want := range []string{
 		"Phản hồi của đơn vị về kết quả sơ bộ",
