@@ -46,6 +46,7 @@ type objView struct {
 	Verdict    string // "chờ trả lời", "chấp nhận", "không chấp nhận"
 	VerdictCls string
 	Change     string // "45,20 → 46,10"
+	AnswerFig  string // the figure an accepted answer corrected, and its value, in words
 	// The answer form's (the department page).
 	FormAccept, FormReason, FormValue string
 	FormFigure                        string
@@ -290,6 +291,14 @@ func objectionView(year int, o activities.Objection, set *scoring.Set) objView {
 		v.Verdict, v.VerdictCls = "không chấp nhận", "no"
 		if a.Accepted {
 			v.Verdict, v.VerdictCls = "chấp nhận", "yes"
+			if a.Figure != "" {
+				v.AnswerFig = "«" + a.Figure + "»: " + rawText(a.Value)
+				if set != nil {
+					if f := set.Figure(a.Figure); f != nil {
+						v.AnswerFig = "«" + f.Label + "»: " + displayValue(f, a.Value)
+					}
+				}
+			}
 			if a.Before != a.After {
 				v.Change = a.Before.String() + " → " + a.After.String()
 			}
