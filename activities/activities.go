@@ -295,5 +295,15 @@ func (a *Activities) Notify(ctx context.Context, n Notice) error {
 	if a.Notifier == nil {
 		return nil
 	}
-	return a.Notifier.Notify(ctx, n)
+	err := a.Notifier.Notify(ctx, n)
+	if activity.IsActivity(ctx) {
+		// ictindex_notices{kind, result}: delivered, or an attempt that
+		// failed and is retried; the worker's metrics show it.
+		result := "ok"
+		if err != nil {
+			result = "error"
+		}
+		activity.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": n.Kind, "result": result}).Counter("ictindex_notices").Inc(1)
+	}
+	return err
 }

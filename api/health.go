@@ -40,6 +40,7 @@ func (s *Server) readyz(c *gin.Context) {
 // registry of the server's own.
 type metrics struct {
 	reg      *prometheus.Registry
+	extra    prometheus.Gatherer // the SDK's, when given
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	// The campaign's actions, by workflow update ("submit",
@@ -51,9 +52,9 @@ type metrics struct {
 	updateDuration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(extra prometheus.Gatherer) *metrics {
 	m := &metrics{
-		reg: prometheus.NewRegistry(),
+		reg: prometheus.NewRegistry(), extra: extra,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ictindex_http_requests_total",
 			Help: "HTTP requests by method, route and status."}, []string{"method", "route", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ictindex_http_request_duration_seconds",
@@ -98,5 +99,9 @@ func (m *metrics) observeUpdate(name string, took time.Duration, err error) {
 }
 
 func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	var g prometheus.Gatherer = m.reg
+	if m.extra != nil {
+		g = prometheus.Gatherers{m.reg, m.extra}
+	}
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{Registry: m.reg})
 }

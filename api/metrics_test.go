@@ -29,7 +29,7 @@ func TestGrafanaDashboardMetrics(t *testing.T) {
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatal(err)
 	}
-	m := newMetrics()
+	m := newMetrics(nil)
 	m.observeUpdate("submit", time.Millisecond, nil)
 	m.observeUpdate("submit", time.Millisecond, errors.New("down"))
 	m.requests.WithLabelValues("GET", "/", "200").Inc()

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net/http"
 	"time"
@@ -38,6 +39,9 @@ type Deps struct {
 	Store    *archive.Store
 	Users    *Users
 	Log      *slog.Logger
+	// Metrics, when set, are served on /metrics beside the app's own (the
+	// Temporal SDK's, see SDKMetrics).
+	Metrics prometheus.Gatherer
 }
 
 // Server is the HTTP API.
@@ -79,7 +83,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s := &Server{cfg: cfg, temporal: deps.Temporal, store: deps.Store, users: deps.Users, log: deps.Log,
 		sessions: newSessions(cfg.SessionKey, cfg.SessionTTL, cfg.CookieSecure),
 		limiter:  newLoginLimiter(cfg.LoginRateLimit, cfg.LoginRateWindow),
-		metrics:  newMetrics(), sets: templates.NewLibrary(activities.SetSource(deps.Store))}
+		metrics:  newMetrics(deps.Metrics), sets: templates.NewLibrary(activities.SetSource(deps.Store))}
 	s.cache = newStateCache(s)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

@@ -84,7 +84,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return badInput(err)
 	}
-	srv, err := api.New(api.Config{SessionKey: key, Fanout: fanout}, api.Deps{Temporal: st.client, Store: st.store, Users: users, Log: log})
+	srv, err := api.New(api.Config{SessionKey: key, Fanout: fanout}, api.Deps{Temporal: st.client, Store: st.store, Users: users, Log: log, Metrics: st.metrics.Gatherer()})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -114,6 +116,11 @@ func TestSampleProvinceEndToEnd(t *testing.T) {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
 	res := resultsOf(t, st, out)
+	// The SDK's metrics of the stack's client and worker, and the notices.
+	if n, err := testutil.GatherAndCount(st.metrics.Gatherer(), "temporal_workflow_task_execution_latency_seconds",
+		"temporal_activity_execution_latency_seconds", "ictindex_notices"); err != nil || n < 3 {
+		t.Errorf("SDK metrics: %d series, %v", n, err)
+	}
 	if o := out.Status.Objections; len(o) != 2 || o[0].Answer == nil || !o[0].Answer.Accepted || o[1].Answer == nil || o[1].Answer.Accepted ||
 		out.Status.Preliminary == nil || out.Status.Preliminary.VersionID == out.Status.Results.VersionID {
 		t.Errorf("objections %+v, preliminary %+v, final %+v", o, out.Status.Preliminary, out.Status.Results)

@@ -64,12 +64,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	c, err := client.Dial(client.Options{HostPort: tAddr, Namespace: ns, Logger: quietLogger(log)})
+	sdk := api.NewSDKMetrics()
+	c, err := client.Dial(client.Options{HostPort: tAddr, Namespace: ns, Logger: quietLogger(log), MetricsHandler: sdk})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer c.Close()
-	s, err := api.New(cfg, api.Deps{Temporal: c, Store: store, Users: users, Log: log})
+	s, err := api.New(cfg, api.Deps{Temporal: c, Store: store, Users: users, Log: log, Metrics: sdk.Gatherer()})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"ictindex/activities"
+	"ictindex/api"
 	"ictindex/archive"
 	"ictindex/deploy/minioserver"
 	"ictindex/deploy/temporalserver"
@@ -28,6 +29,7 @@ type stack struct {
 	client   client.Client
 	store    *archive.Store
 	log      *slog.Logger
+	metrics  *api.SDKMetrics // the SDK's metrics of the stack's client and worker
 }
 
 // stackOptions chooses the data folder and ports; zero values pick free
@@ -77,7 +79,8 @@ func startStack(ctx context.Context, opt stackOptions) (*stack, error) {
 		s.Close()
 		return nil, fmt.Errorf("Temporal: %w", err)
 	}
-	s.client, err = s.temporal.NewClient(client.Options{Logger: quietLogger(opt.Log)})
+	s.metrics = api.NewSDKMetrics()
+	s.client, err = s.temporal.NewClient(client.Options{Logger: quietLogger(opt.Log), MetricsHandler: s.metrics})
 	if err != nil {
 		s.Close()
 		return nil, err

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"ictindex/activities"
+	"ictindex/api"
 	"ictindex/api/store"
 	"ictindex/archive"
 )
@@ -48,11 +53,23 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: ns, Logger: quietLogger(log)})
+	sdk := api.NewSDKMetrics()
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: ns, Logger: quietLogger(log), MetricsHandler: sdk})
 	if err != nil {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	defer c.Close()
+	if maddr := os.Getenv("ICTINDEX_METRICS_ADDR"); maddr != "" {
+		// The worker serves no pages: its metrics (the SDK's, the notices
+		// sent and failed) get a listener of their own.
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(sdk.Gatherer(), promhttp.HandlerOpts{}))
+		go func() {
+			if err := serveHTTP(ctx, maddr, mux, log); err != nil {
+				log.Error("metrics listener", "addr", maddr, "err", err)
+			}
+		}()
+	}
 	iss, closer, err := issuerFromEnv("")
 	if err != nil {
 		return badInput(err)
