@@ -1,6 +1,8 @@
 package api
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -34,7 +36,13 @@ func TestGrafanaDashboardMetrics(t *testing.T) {
 	m.observeUpdate("submit", time.Millisecond, errors.New("down"))
 	m.requests.WithLabelValues("GET", "/", "200").Inc()
 	m.duration.WithLabelValues("GET", "/", "200").Observe(0.01)
-	fams, err := m.reg.Gather()
+	// What the SDK and the Notify activity emit through SDKMetrics.
+	sdk := NewSDKMetrics()
+	sdk.WithTags(map[string]string{"workflow_type": "Campaign"}).Timer("temporal_workflow_task_execution_latency").Record(time.Millisecond)
+	sdk.WithTags(map[string]string{"activity_type": "Rank"}).Timer("temporal_activity_execution_latency").Record(time.Millisecond)
+	sdk.WithTags(map[string]string{"kind": "reminder", "result": "error"}).Counter("ictindex_notices").Inc(1)
+	m.extra = sdk.Gatherer()
+	fams, err := prometheus.Gatherers{m.reg, m.extra}.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +50,7 @@ func TestGrafanaDashboardMetrics(t *testing.T) {
 	for _, f := range fams {
 		exposed[f.GetName()] = true
 	}
-	name := regexp.MustCompile(`ictindex_[a-z_]+`)
+	name := regexp.MustCompile(`(ictindex|temporal)_[a-z_]+`)
 	seen := 0
 	for _, p := range d.Panels {
 		if len(p.Targets) == 0 {
