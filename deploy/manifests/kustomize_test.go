@@ -1,6 +1,7 @@
 package manifests
 
 import (
+	"strconv"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -207,12 +208,25 @@ func checkWorker(t *testing.T, d *appsv1.Deployment) {
 	if len(c.Args) == 0 || c.Args[0] != "worker" {
 		t.Errorf("worker container runs %v, not the worker subcommand", c.Args)
 	}
-	if len(c.Ports) > 0 {
-		t.Errorf("worker declares ports %v but listens on none", c.Ports)
+	// Its one port is the metrics listener ICTINDEX_METRICS_ADDR opens.
+	addr := ""
+	for _, e := range c.Env {
+		if e.Name == "ICTINDEX_METRICS_ADDR" {
+			addr = e.Value
+		}
+	}
+	switch {
+	case addr == "" && len(c.Ports) > 0:
+		t.Errorf("worker declares ports %v but ICTINDEX_METRICS_ADDR opens none", c.Ports)
+	case addr != "" && (len(c.Ports) != 1 || ":"+strconv.Itoa(int(c.Ports[0].ContainerPort)) != addr):
+		t.Errorf("worker ports %v do not match ICTINDEX_METRICS_ADDR %q", c.Ports, addr)
 	}
 	for name, p := range map[string]*corev1.Probe{"liveness": c.LivenessProbe, "readiness": c.ReadinessProbe, "startup": c.StartupProbe} {
-		if p != nil && (p.HTTPGet != nil || p.TCPSocket != nil || p.GRPC != nil) {
-			t.Errorf("worker %s probe checks a port the worker does not open", name)
+		if p == nil {
+			continue
+		}
+		if p.TCPSocket != nil || p.GRPC != nil || p.HTTPGet != nil && (addr == "" || p.HTTPGet.Path != "/metrics" || p.HTTPGet.Port.String() != "metrics") {
+			t.Errorf("worker %s probe checks something the worker does not serve: %+v", name, p.ProbeHandler)
 		}
 	}
 }
