@@ -40,7 +40,7 @@ func preliminaryCampaign(t *testing.T, year int) {
 // passes axe-core.
 func TestObjectionsInBrowser(t *testing.T) {
 	needStack(t)
-	const year = 2093
+	const year = 2063
 	y := itoa(year)
 	preliminaryCampaign(t, year)
 	pdf := filepath.Join(t.TempDir(), "Biên bản họp trực tuyến.pdf")
@@ -109,7 +109,7 @@ func TestObjectionsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = within(dept, 60*time.Second, chromedp.SendKeys(chromedp.CSS("#o1-reason"), "Biên bản họp khớp lịch công tác của đơn vị"),
-		chromedp.Click(chromedp.CSS("#answer-1")), chromedp.WaitVisible(chromedp.CSS("#h-da")))
+		chromedp.Click(chromedp.CSS("#answer-1")), chromedp.WaitVisible(chromedp.CSS("#o1 .answer")))
 	if err != nil {
 		t.Fatal(err)
 	}
