@@ -77,6 +77,7 @@ type compareData struct {
 	base
 	PrevYear int
 	Annexes  []compareAnnex
+	Missing  string // why there is nothing to compare
 }
 
 // archivedResults is what the page reads of a year's results.
@@ -118,7 +119,7 @@ func (w *web) compare(c *gin.Context) {
 	d := compareData{base: w.base(c, fmt.Sprintf("So sánh năm %d với năm %d", year, year-1)), PrevYear: year - 1}
 	d.Year = year
 	if res.Comparison == nil {
-		d.Flash = fmt.Sprintf("Không có kết quả năm %d trong kho lưu trữ để so sánh.", year-1)
+		d.Missing = fmt.Sprintf("Không có kết quả năm %d trong kho lưu trữ để so sánh: năm %d là năm đầu tiên đánh giá trên hệ thống.", year-1, year)
 		w.render(c, http.StatusOK, "compare", d)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -70,6 +71,9 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	}
 	defer w.Stop()
 	if *seed {
+		if err := seedPreviousYear(ctx, st, templates.SamplePreviousBatch()); err != nil {
+			return err
+		}
 		if err := seedCampaign(ctx, st, templates.SampleProvince()); err != nil {
 			return err
 		}
@@ -101,6 +105,19 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "Nhấn Ctrl+C để dừng.")
 	return serveHTTP(ctx, *addr, srv.Handler(), log)
+}
+
+// seedPreviousYear plays the year before the sample campaign to
+// publication, unless it has been played, so that the sample year has a
+// previous one to compare with (ranks, last year's figures and evidence).
+func seedPreviousYear(ctx context.Context, st *stack, b *scoring.Batch) error {
+	if _, err := st.client.DescribeWorkflowExecution(ctx, workflows.CampaignWorkflowID(b.Year), ""); err == nil {
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "Lần đầu chạy: tạo dữ liệu năm %d (đã công bố) để so sánh…\n", b.Year)
+	sc := &scenario{d: driver{c: st.client}, store: st.store, onTime: true}
+	_, err := sc.run(ctx, b)
+	return err
 }
 
 // seedCampaign opens the sample province's campaign with a deadline two
