@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"ictindex/activities"
 	"ictindex/api/store"
+	"ictindex/deploy/backup"
 	"ictindex/deploy/minioserver"
 	"ictindex/scoring"
 	"ictindex/templates"
@@ -275,4 +277,73 @@ func archiveVersions(t *testing.T, st *stack) map[string]string {
 		}
 	}
 	return out
+}
+
+// BenchmarkBackupSampleProvince plays the sample province's whole campaign
+// to publication, then times `ictindex backup` of its data folder (the
+// stack still running) and reports the backup's size:
+//
+//	go test ./cmd/ictindex/ -run '^$' -bench BackupSampleProvince -benchtime 5x
+func BenchmarkBackupSampleProvince(b *testing.B) {
+	if _, err := minioserver.Binary(); err != nil {
+		b.Skip("MinIO is not installed (deploy/install-minio.sh):", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	data := filepath.Join(b.TempDir(), "data")
+	st, err := startStack(ctx, stackOptions{DataDir: data})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	w := newWorker(st.client, st.store, activities.LogNotifier{Log: st.log}, testIssuer(b))
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer w.Stop()
+	sc := &scenario{d: driver{c: st.client}, store: st.store, onTime: true}
+	if _, err := sc.run(ctx, templates.SampleProvince()); err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var size int64
+	i := 0
+	for b.Loop() {
+		i++
+		dst := filepath.Join(dir, "b"+strconv.Itoa(i))
+		code, out, errOut := runCLI(b, "", "backup", dst, "--data", data)
+		if code != 0 {
+			b.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+		}
+		if i == 1 {
+			b.Log(out)
+		}
+		m, err := backup.ReadManifest(dst)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = m.Size()
+	}
+	b.ReportMetric(float64(size)/(1<<20), "MB/backup")
+}
+
+func TestBackupCLIBadInput(t *testing.T) {
+	empty := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"backup without a folder", []string{"backup"}, "cách dùng"},
+		{"backup of a missing data folder", []string{"backup", filepath.Join(empty, "b"), "--data", filepath.Join(empty, "none")}, "thư mục dữ liệu"},
+		{"restore without --data", []string{"restore", empty}, "--data"},
+		{"restore of a folder without manifest", []string{"restore", empty, "--data", filepath.Join(empty, "x")}, "backup.json"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", c.args...)
+			if code != 2 || !strings.Contains(errOut, c.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, c.want)
+			}
+		})
+	}
 }
