@@ -31,13 +31,18 @@ type Database struct {
 // Take backs up src into dir, which must be empty or missing: first the
 // databases, then the other files, then MinIO's folder, and the manifest
 // last. The data folder's servers may be running. On failure nothing is
-// left in dir.
+// left: dir is removed when Take made it, emptied otherwise.
 func Take(ctx context.Context, src Source, dir string) (m *Manifest, err error) {
+	_, statErr := os.Stat(dir)
 	if err := ensureEmpty(dir); err != nil {
 		return nil, err
 	}
 	defer func() {
-		if err != nil {
+		switch {
+		case err == nil:
+		case errors.Is(statErr, fs.ErrNotExist):
+			_ = os.RemoveAll(dir) // made here: a scheduled job sees no folder
+		default:
 			clearDir(dir)
 		}
 	}()

@@ -173,3 +173,15 @@ func TestRestoreRefuses(t *testing.T) {
 		}
 	})
 }
+
+func TestTakeFailureLeavesNothing(t *testing.T) {
+	src, _ := testSource(t)
+	src.Databases = append(src.Databases, Database{Name: "missing", Path: "missing.db"})
+	dir := filepath.Join(t.TempDir(), "b")
+	if _, err := Take(context.Background(), src, dir); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("got %v, want an error naming the missing database", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed backup left %s: %v", dir, err)
+	}
+}
