@@ -23,8 +23,12 @@ type DatabaseInfo struct {
 
 // sqliteDSN opens path through a file: URI (so that a name with '?' or '#'
 // stays a name), read-write but never creating it, waiting up to ten
-// seconds for a lock held by the server.
+// seconds for a lock held by the server. The path is made absolute: a
+// relative one would read as the URI's authority.
 func sqliteDSN(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	return u.String() + "?mode=rw&_pragma=busy_timeout(10000)"
 }

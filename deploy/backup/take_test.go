@@ -185,3 +185,18 @@ func TestTakeFailureLeavesNothing(t *testing.T) {
 		t.Errorf("a failed backup left %s: %v", dir, err)
 	}
 }
+
+func TestTakeRelativePaths(t *testing.T) {
+	src, _ := testSource(t)
+	t.Chdir(src.DataDir)
+	dir := filepath.Join("..", filepath.Base(src.DataDir)+"-backup")
+	src.DataDir = "."
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	m, err := Take(context.Background(), src, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Databases) != 1 || m.Databases[0].Integrity != "ok" {
+		t.Errorf("databases %+v", m.Databases)
+	}
+}
