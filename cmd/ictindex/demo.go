@@ -67,7 +67,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}()
 	notifier, err := notifierFromEnv(ctx, log, activities.NewArchive(st.store), func(ctx context.Context) (*store.Store, error) {
 		var err error
-		users, err = openUsers(ctx, filepath.Join(dir, "ictindex.db"), "", log)
+		users, err = openUsers(ctx, filepath.Join(dir, dataUsersDB), "", log)
 		return users, err
 	})
 	if err != nil {

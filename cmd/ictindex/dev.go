@@ -56,7 +56,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return badInput(err)
 	}
 	defer closer.Close()
-	users, err := openUsers(ctx, databaseURL(filepath.Join(*data, "ictindex.db")), "", log)
+	users, err := openUsers(ctx, databaseURL(filepath.Join(*data, dataUsersDB)), "", log)
 	if err != nil {
 		return err
 	}

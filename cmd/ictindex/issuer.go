@@ -94,7 +94,7 @@ func demoIssuer(dir, publicURL string) (*activities.Issuer, io.Closer, error) {
 	if err != nil || iss.Signer != nil {
 		return iss, closer, err
 	}
-	keyPath := filepath.Join(dir, "demo-signing-key.pem")
+	keyPath := filepath.Join(dir, dataDemoKey)
 	raw, err := os.ReadFile(keyPath)
 	if os.IsNotExist(err) {
 		if raw, err = newDemoKey(); err == nil {

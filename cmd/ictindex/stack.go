@@ -66,14 +66,14 @@ func startStack(ctx context.Context, opt stackOptions) (*stack, error) {
 		addr = "127.0.0.1:0"
 	}
 	var err error
-	s.minio, err = minioserver.Start(ctx, minioserver.Config{DataDir: filepath.Join(opt.DataDir, "minio"), Addr: addr, User: user, Password: pass})
+	s.minio, err = minioserver.Start(ctx, minioserver.Config{DataDir: filepath.Join(opt.DataDir, dataMinIODir), Addr: addr, User: user, Password: pass})
 	if err != nil {
 		return nil, fmt.Errorf("MinIO: %w (install it with deploy/install-minio.sh)", err)
 	}
 	// Warnings and errors: the server's retried trouble is demoted and its
 	// shutdown silenced by temporalserver, so what remains is worth a look.
 	serverLog := newLogger(os.Stderr, slog.LevelWarn)
-	s.temporal, err = temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(opt.DataDir, "temporal"), Port: opt.TemporalPort, Logger: serverLog,
+	s.temporal, err = temporalserver.Start(ctx, temporalserver.Config{DataDir: filepath.Join(opt.DataDir, dataTemporalDir), Port: opt.TemporalPort, Logger: serverLog,
 		DynamicConfigFile: os.Getenv(temporalserver.DynamicConfigEnv)})
 	if err != nil {
 		s.Close()
