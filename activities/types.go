@@ -19,6 +19,13 @@ type EvidenceRef struct {
 	ContentType string    `json:"content_type"`
 	Uploader    string    `json:"uploader"`
 	UploadedAt  time.Time `json:"uploaded_at"`
+	// CarriedFrom is the year of the unit's record this document was
+	// carried forward from (0: uploaded this year). The object is the
+	// same archived version: its bytes are not copied.
+	CarriedFrom int `json:"carried_from,omitempty"`
+	// Confirmed: the unit has confirmed that a carried document still
+	// holds this year (always false for one uploaded this year).
+	Confirmed bool `json:"confirmed,omitempty"`
 }
 
 // DocumentRef is a generated document in the archive.

@@ -87,6 +87,10 @@ func matrix(year int) []matrixRoute {
 			return fileBody("I.1", "kiem-chung.pdf", pdfBytes(500))
 		}},
 		{"GET", "/api/campaigns/{year}/units/{code}/evidence/0", unitRead, true, none},
+		{"GET", "/api/campaigns/{year}/units/{code}/previous", unitRead, true, none},
+		{"POST", "/api/campaigns/{year}/units/{code}/evidence/carry", unitWrite, true,
+			js(map[string]any{"key": "2031/X/I.1/a.pdf", "version_id": "v1"})},
+		{"POST", "/api/campaigns/{year}/units/{code}/evidence/0/confirm", unitWrite, true, none},
 		{"POST", "/api/campaigns/{year}/units/{code}/hand-over", unitWrite, true, none},
 		{"POST", "/api/campaigns/{year}/units/{code}/return", []string{uAdmin, uApprA}, true, js(map[string]any{"note": "Sửa lại"})},
 		{"POST", "/api/campaigns/{year}/units/{code}/submit", unitSend, true, none},

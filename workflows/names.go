@@ -29,6 +29,10 @@ const (
 	UpdateReturnToPreparer = "return-to-preparer"
 	UpdateWithdraw         = "withdraw"
 	UpdateTake             = "take-for-appraisal"
+	// Last year's evidence: carrying a document of the unit's previous
+	// record forward, and confirming that it still holds.
+	UpdateCarryEvidence   = "carry-evidence"
+	UpdateConfirmEvidence = "confirm-evidence"
 )
 
 // Update names of the Campaign workflow: the department's and the

@@ -154,6 +154,21 @@ type AttachEvidenceArgs struct {
 	Evidence activities.EvidenceRef `json:"evidence"`
 }
 
+// CarryEvidenceArgs attaches a document of the unit's record of the year
+// before (Evidence.CarriedFrom) to this year's report: the same archived
+// version, which the caller has found in that record and verified.
+type CarryEvidenceArgs struct {
+	By       string                 `json:"by"`
+	Evidence activities.EvidenceRef `json:"evidence"`
+}
+
+// ConfirmEvidenceArgs confirms that the carried document at Index (from
+// 0, in the unit's evidence list) still holds this year.
+type ConfirmEvidenceArgs struct {
+	By    string `json:"by"`
+	Index int    `json:"index"`
+}
+
 // ActorArgs is an update that only needs who acts.
 type ActorArgs struct {
 	By string `json:"by"`

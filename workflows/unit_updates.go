@@ -33,6 +33,8 @@ func (u *unit) register(ctx workflow.Context) error {
 		{UpdateReturnToPreparer, u.returnToPreparer, u.validateReturnToPreparer},
 		{UpdateWithdraw, u.withdraw, u.validateWithdraw},
 		{UpdateTake, u.take, u.validateTake},
+		{UpdateCarryEvidence, u.carryEvidence, u.validateCarryEvidence},
+		{UpdateConfirmEvidence, u.confirmEvidence, u.validateConfirmEvidence},
 	}
 	for _, up := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, up.name, up.handler, workflow.UpdateHandlerOptions{Validator: up.validator}); err != nil {
@@ -120,7 +122,17 @@ func (u *unit) validateAttachEvidence(ctx workflow.Context, a AttachEvidenceArgs
 	if err := u.editable(); err != nil {
 		return err
 	}
-	ev := a.Evidence
+	if a.Evidence.CarriedFrom != 0 || a.Evidence.Confirmed {
+		return refuse(scoring.FieldError{Field: "evidence.carried_from", Code: scoring.ErrInvalid,
+			Message:   "tài liệu dùng lại từ năm trước phải đính kèm bằng thao tác «Dùng lại tài liệu năm trước»",
+			MessageEN: "a document carried from last year is attached with carry-evidence"})
+	}
+	return u.checkEvidence(a.Evidence)
+}
+
+// checkEvidence refuses a document that does not describe an archived
+// file of an applicable criterion, or that is already attached.
+func (u *unit) checkEvidence(ev activities.EvidenceRef) error {
 	c := u.set.Criterion(ev.Criterion)
 	switch {
 	case c == nil || !c.Applies(u.in.Ref.Flags):

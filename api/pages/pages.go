@@ -38,6 +38,7 @@ const csrfField = "csrf"
 type web struct {
 	s     *api.Server
 	pages map[string]*template.Template
+	prev  prevCache // the units' records of the year before (unit_previous.go)
 }
 
 // Mount builds the pages and hooks them into the API server, in front of

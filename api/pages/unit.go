@@ -37,6 +37,7 @@ type figView struct {
 	Described string // the ids of its hint, error and unit
 	Unsaved   bool   // the input holds a value typed but refused
 	Saved     string // then: the saved value, as the input would hold it
+	Last      string // last year's value as appraised, for reference ("Năm 2025: 1.250 máy")
 
 	// The appraiser's (unit_appraisal.go).
 	CorrReason, CorrBy string // the correction recorded
@@ -56,6 +57,9 @@ type evView struct {
 	FileName, Uploader string
 	Size               string
 	At                 time.Time
+	Criterion          string
+	CarriedFrom        int  // the year it was carried forward from (0: uploaded this year)
+	Unconfirmed        bool // carried, and not yet confirmed to hold
 }
 
 type critView struct {
@@ -72,6 +76,8 @@ type critView struct {
 	Needs    []string // the seed's evidence list, less the figures shown above
 	NeedFigs bool     // the seed's list names some of those figures
 	From     string   // a derived criterion's source groups
+	Prev     []prevEv // last year's documents of the criterion, to carry forward (editors)
+	LastYear int      // the year Prev comes from
 	Edit     bool     // the page's: inputs rather than values
 	API      string   // the page's: the unit's API route
 
@@ -116,6 +122,8 @@ type unitData struct {
 	Summary     []errLine // the error summary, after a refused save or submit
 	SummaryHead string
 	NoEvidence  []*critView // applicable criteria without a file
+	Unconfirmed []evView    // documents carried from last year, not yet confirmed
+	LastYear    int         // the year of the unit's previous record, when there is one
 	Missing     int         // required figures not entered
 	LiveTotal   string
 	LiveFull    bool // every figure entered: the total is the one submitting gives
@@ -155,10 +163,12 @@ const historyShown = 20
 // unitFlash are the page's own redirect messages (pages.go has the
 // shared ones).
 var unitFlash = map[string]string{
-	"da-chuyen":    "Đã chuyển báo cáo cho lãnh đạo đơn vị duyệt.",
-	"da-tra-cv":    "Đã trả báo cáo lại cho chuyên viên chỉnh sửa.",
-	"da-rut-lai":   "Đã rút báo cáo lại để chỉnh sửa.",
-	"da-nop-duyet": "Đã duyệt và gửi báo cáo cho Sở Thông tin và Truyền thông.",
+	"da-chuyen":      "Đã chuyển báo cáo cho lãnh đạo đơn vị duyệt.",
+	"da-tra-cv":      "Đã trả báo cáo lại cho chuyên viên chỉnh sửa.",
+	"da-rut-lai":     "Đã rút báo cáo lại để chỉnh sửa.",
+	"da-nop-duyet":   "Đã duyệt và gửi báo cáo cho Sở Thông tin và Truyền thông.",
+	"da-dung-lai":    "Đã dùng lại tài liệu năm trước. Hãy xem lại và bấm «Xác nhận còn hiệu lực» nếu tài liệu vẫn đúng cho năm nay.",
+	"da-xac-nhan-tl": "Đã xác nhận tài liệu năm trước còn hiệu lực.",
 }
 
 // unitPage shows a unit's form (editable while drafting), its evidence
@@ -286,7 +296,12 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 		d.Figures = append(d.Figures, fv)
 	}
 	for i, ev := range st.Evidence {
-		d.AllEvidence = append(d.AllEvidence, evView{N: i, FileName: ev.FileName, Uploader: ev.Uploader, Size: sizeText(ev.Size), At: ev.UploadedAt})
+		v := evView{N: i, FileName: ev.FileName, Uploader: ev.Uploader, Size: sizeText(ev.Size), At: ev.UploadedAt,
+			Criterion: ev.Criterion, CarriedFrom: ev.CarriedFrom, Unconfirmed: ev.CarriedFrom != 0 && !ev.Confirmed}
+		d.AllEvidence = append(d.AllEvidence, v)
+		if v.Unconfirmed {
+			d.Unconfirmed = append(d.Unconfirmed, v)
+		}
 	}
 	lv := liveScores(set, &st, values)
 	used := map[string]string{} // figure → the criterion holding its input
@@ -298,7 +313,7 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 				continue
 			}
 			cv := &critView{C: cr, Applies: cr.Applies(st.Ref.Flags), Derived: cr.Rule.Kind == scoring.KindDerived,
-				Quality: quality[cr.Code], Max: set.EffectiveMax(cr, st.Ref.Flags).String(), Edit: d.CanEdit, API: d.APIBase,
+				Quality: quality[cr.Code], Max: set.EffectiveMax(cr, st.Ref.Flags).String(), Edit: d.CanEdit, API: d.APIBase, Page: d.PageBase,
 				From: strings.Join(cr.Rule.From, ", ")}
 			sv.Criteria = append(sv.Criteria, cv)
 			for _, ev := range d.AllEvidence {
@@ -369,6 +384,7 @@ func (w *web) unitData(c *gin.Context, st workflows.UnitState, posted map[string
 	}
 	d.LiveTotal, d.LiveFull = lv.Total, lv.Full
 	d.figs = figs
+	d.lastYear(w.prev.record(c.Request.Context(), st.Year, st.Ref.Unit.Code, w.s.PreviousRecord, w.s.Log().Warn), &st, set)
 	d.appraise(set, &st, figs)
 	d.summary(set, fe, figs, used)
 	d.History = append([]workflows.Event(nil), st.History...)

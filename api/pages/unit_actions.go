@@ -107,6 +107,10 @@ func refusedHead(c *gin.Context, lines []errLine) string {
 		what = "Chưa ghi nhận được đính chính"
 	case strings.HasSuffix(c.Request.URL.Path, "/chat-luong"):
 		what = "Chưa gắn cờ được"
+	case strings.HasSuffix(c.Request.URL.Path, "/dung-lai"):
+		what = "Chưa dùng lại được tài liệu năm trước"
+	case strings.HasSuffix(c.Request.URL.Path, "/xac-nhan-tai-lieu"):
+		what = "Chưa xác nhận được tài liệu"
 	}
 	if n == 1 && lines[0].Href == "" {
 		return what + ": " + strings.TrimSuffix(lines[0].Message, ".")

@@ -16,6 +16,8 @@ func (w *web) unitRoutes(u *gin.RouterGroup) {
 	u.POST("/luu", w.allow(api.UnitEditors), w.saveDraft)
 	u.POST("/nop", w.allow(api.UnitEditors), w.submitUnit)
 	u.POST("/chuyen-duyet", w.allow(api.UnitEditors), w.handOver)
+	u.POST("/dung-lai", w.allow(api.UnitEditors), w.carryEvidence)
+	u.POST("/xac-nhan-tai-lieu", w.allow(api.UnitEditors), w.confirmEvidence)
 	// The approver's: the rule lets the unit's approver and admins
 	// through; approverOnly checks again in the handler.
 	u.POST("/gui-bao-cao", w.allow(api.UnitApprovers), w.approveSubmit)
