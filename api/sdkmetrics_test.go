@@ -17,7 +17,7 @@ func TestSDKMetrics(t *testing.T) {
 	h := m.WithTags(map[string]string{"namespace": "default", "task_queue": "ictindex"})
 	h.Counter("temporal_request").Inc(2)
 	h.WithTags(map[string]string{"operation": "x"}).Counter("temporal_request").Inc(1) // an extra tag: dropped
-	m.Counter("temporal_request").Inc(1)                                                // no tags: empty labels
+	m.Counter("temporal_request").Inc(1)                                               // no tags: empty labels
 	h.Gauge("temporal_num_pollers").Update(3)
 	h.Timer("temporal_workflow_task_execution_latency").Record(40 * time.Millisecond)
 	h.Counter("ictindex/notices").Inc(1)
