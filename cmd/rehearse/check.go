@@ -22,7 +22,10 @@ import (
 // every acknowledged upload in the archive with its SHA-256 (read back
 // through S3) and in its unit's archived record, the decision and results
 // locked. Each loss is one line of the answer.
-func (p *play) checks(ctx context.Context) ([]string, error) {
+//
+// A campaign that did not complete (complete false) is checked only for
+// what was acknowledged: its records and decision do not exist yet.
+func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 	var losses []string
 	lose := func(format string, args ...any) { losses = append(losses, fmt.Sprintf(format, args...)) }
 	admin := p.as(adminName)
@@ -31,7 +34,7 @@ func (p *play) checks(ctx context.Context) ([]string, error) {
 	if err := p.api.get(ctx, admin, "/api/campaigns/"+strconv.Itoa(year), &cs); err != nil {
 		return nil, err
 	}
-	if cs.Phase != workflows.PhasePublished {
+	if complete && cs.Phase != workflows.PhasePublished {
 		lose("campaign: phase %s, not %s", cs.Phase, workflows.PhasePublished)
 	}
 	if len(cs.Units) != len(p.subs) {
@@ -80,6 +83,9 @@ func (p *play) checks(ctx context.Context) ([]string, error) {
 	// The archived records, read back through S3.
 	records := map[string]activities.UnitRecord{}
 	for _, u := range cs.Units {
+		if !complete {
+			break
+		}
 		if u.Record == nil {
 			lose("%s: no archived record", u.Unit.Code)
 			continue
@@ -109,7 +115,7 @@ func (p *play) checks(ctx context.Context) ([]string, error) {
 		if !inState {
 			lose("%s %s: upload acknowledged, missing from the unit's state", e.unit, e.file)
 		}
-		if !inRecord {
+		if complete && !inRecord {
 			lose("%s %s: upload acknowledged, missing from the unit's archived record", e.unit, e.file)
 		}
 		data, err := readObject(ctx, s3, evidenceBucket, e.key, e.version)
@@ -124,6 +130,9 @@ func (p *play) checks(ctx context.Context) ([]string, error) {
 	}
 
 	// The decision: issued, signed, locked; and the results locked.
+	if !complete {
+		return losses, nil
+	}
 	if len(cs.Issuances) == 0 || cs.Issuances[len(cs.Issuances)-1].Signed == nil {
 		lose("decision: no signed issuance")
 	} else {

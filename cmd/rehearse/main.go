@@ -122,6 +122,10 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	for _, sub := range subs {
 		users = append(users, user{submitterName(sub.Unit.Code), "submitter", sub.Unit.Code})
 	}
+	step(fmt.Sprintf("unit registry: %d units", len(subs)))
+	if err := s.importRegistry(ctx, subs); err != nil {
+		return 1, fmt.Errorf("unit registry: %w", err)
+	}
 	step(fmt.Sprintf("%d users (ictindex user add, user token)", len(users)))
 	tokens, err := s.addUsers(ctx, users)
 	if err != nil {
@@ -145,7 +149,7 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 		step("published; checking what was acknowledged against the final state and the archive")
 	}
 	t2 := time.Now()
-	losses, checkErr := p.checks(ctx)
+	losses, checkErr := p.checks(ctx, playErr == nil)
 	checkTime := time.Since(t2)
 
 	p.report(out, s3, reportTimes{total: time.Since(t0), stack: stackTime, campaign: campaignTime, checks: checkTime}, losses)

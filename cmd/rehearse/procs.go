@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -149,8 +151,10 @@ func (s *supervisor) stopAll() {
 	}
 }
 
-// freePorts asks the kernel for n distinct free ports on 127.0.0.1.
-func freePorts(n int) ([]int, error) {
+// freePorts finds n distinct free ports on 127.0.0.1 in [lo, hi), from a
+// random start. Temporal keeps its ports in a PostgreSQL smallint, so its
+// ports must stay below 32768, under the kernel's ephemeral range.
+func freePorts(n, lo, hi int) ([]int, error) {
 	var lns []net.Listener
 	defer func() {
 		for _, l := range lns {
@@ -158,13 +162,18 @@ func freePorts(n int) ([]int, error) {
 		}
 	}()
 	ports := make([]int, 0, n)
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	start := lo + mrand.IntN(hi-lo)
+	for i := 0; i < hi-lo && len(ports) < n; i++ {
+		port := lo + (start-lo+i)%(hi-lo)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		if err != nil {
-			return nil, fmt.Errorf("finding a free port: %w", err)
+			continue
 		}
 		lns = append(lns, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		ports = append(ports, port)
+	}
+	if len(ports) < n {
+		return nil, fmt.Errorf("only %d free ports in %d-%d on 127.0.0.1, %d needed", len(ports), lo, hi-1, n)
 	}
 	return ports, nil
 }
@@ -172,14 +181,22 @@ func freePorts(n int) ([]int, error) {
 // errTimeout is returned by waitFor when the condition never held.
 var errTimeout = errors.New("timed out")
 
+// permanent marks a failure that waiting will not cure (the process
+// awaited has exited).
+type permanent struct{ error }
+
 // waitFor polls check every interval until it returns nil or timeout
-// passes; the error names what was awaited and the last failure.
+// passes, or check fails with a permanent error; the error names what was
+// awaited and the last failure.
 func waitFor(what string, timeout, interval time.Duration, check func() error) error {
 	end := time.Now().Add(timeout)
 	for {
 		err := check()
 		if err == nil {
 			return nil
+		}
+		if p, ok := err.(permanent); ok {
+			return fmt.Errorf("waiting for %s: %w", what, p.error)
 		}
 		if time.Now().After(end) {
 			return fmt.Errorf("waiting for %s: %w after %s: %v", what, errTimeout, timeout, err)

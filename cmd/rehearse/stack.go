@@ -27,6 +27,9 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"ictindex/api/store"
+	"ictindex/scoring"
 )
 
 // binaries are the programs the rehearsal runs.
@@ -69,7 +72,7 @@ const (
 
 // newStack allocates the ports and secrets of a stack in dir.
 func newStack(dir string, bin binaries, pgPort int) (*stack, error) {
-	ports, err := freePorts(1 + 4 + 1 + 2 + 1 + 4*2 + 1)
+	ports, err := freePorts(1+4+1+2+1+8+1, 20000, 32000)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +275,7 @@ func (s *stack) waitTemporal(ctx context.Context, timeout time.Duration) error {
 	hostPort := "127.0.0.1:" + strconv.Itoa(s.temporalPort)
 	return waitFor("the Temporal server", timeout, 250*time.Millisecond, func() error {
 		if !s.temporal.running() {
-			return fmt.Errorf("the server exited (see %s)", s.temporal.log)
+			return permanent{fmt.Errorf("the server exited (see %s)", s.temporal.log)}
 		}
 		nc, err := client.NewNamespaceClient(client.Options{HostPort: hostPort, Logger: quiet{}})
 		if err != nil {
@@ -319,7 +322,10 @@ func (s *stack) startMinIO(ctx context.Context) error {
 	for i, port := range s.minioPorts {
 		p := &proc{name: fmt.Sprintf("minio%d", i+1), bin: s.bin.minio,
 			args: append([]string{"server", "--quiet", "--address", "127.0.0.1:" + strconv.Itoa(port)}, endpoints...),
-			env: []string{"MINIO_ROOT_USER=" + s.accessKey, "MINIO_ROOT_PASSWORD=" + s.secretKey, "MINIO_CI_CD=1",
+			// In a container (/.dockerenv) MinIO waits for a node name
+			// that does not resolve to loopback; _MINIO_SERVER_LOCAL names
+			// the node's own endpoint instead (ignored elsewhere).
+			env: []string{"_MINIO_SERVER_LOCAL=127.0.0.1:" + strconv.Itoa(port), "MINIO_ROOT_USER=" + s.accessKey, "MINIO_ROOT_PASSWORD=" + s.secretKey, "MINIO_CI_CD=1",
 				"MINIO_BROWSER=off", "MINIO_UPDATE=off"},
 			log: s.logPath(fmt.Sprintf("minio%d", i+1))}
 		s.minio = append(s.minio, p)
@@ -341,7 +347,7 @@ func (s *stack) waitMinIONode(i int, timeout time.Duration) error {
 	base := fmt.Sprintf("http://127.0.0.1:%d", s.minioPorts[i])
 	return waitFor(s.minio[i].name, timeout, 250*time.Millisecond, func() error {
 		if !s.minio[i].running() {
-			return fmt.Errorf("the node exited (see %s)", s.minio[i].log)
+			return permanent{fmt.Errorf("the node exited (see %s)", s.minio[i].log)}
 		}
 		for _, path := range []string{"/minio/health/live", "/minio/health/cluster"} {
 			if err := httpOK(base + path); err != nil {
@@ -447,7 +453,7 @@ func (s *stack) startNginx() error {
 	}
 	return waitFor("nginx", 30*time.Second, 100*time.Millisecond, func() error {
 		if !s.nginx.running() {
-			return fmt.Errorf("nginx exited (see %s)", s.nginx.log)
+			return permanent{fmt.Errorf("nginx exited (see %s)", s.nginx.log)}
 		}
 		return httpOK(fmt.Sprintf("http://127.0.0.1:%d/minio/health/live", s.s3Port))
 	})
@@ -519,7 +525,7 @@ func (s *stack) startIctindex(ctx context.Context) error {
 	}
 	if err := waitFor("the first worker", time.Minute, 200*time.Millisecond, func() error {
 		if !s.workers[0].running() {
-			return fmt.Errorf("it exited (see %s)", s.workers[0].log)
+			return permanent{fmt.Errorf("it exited (see %s)", s.workers[0].log)}
 		}
 		data, _ := os.ReadFile(s.workers[0].log)
 		if !bytes.Contains(data, []byte("Started Worker")) {
@@ -546,10 +552,26 @@ func (s *stack) startIctindex(ctx context.Context) error {
 func (s *stack) waitWeb(i int, timeout time.Duration) error {
 	return waitFor(s.web[i].name, timeout, 100*time.Millisecond, func() error {
 		if !s.web[i].running() {
-			return fmt.Errorf("it exited (see %s)", s.web[i].log)
+			return permanent{fmt.Errorf("it exited (see %s)", s.web[i].log)}
 		}
 		return httpOK(fmt.Sprintf("http://127.0.0.1:%d/readyz", s.webPorts[i]))
 	})
+}
+
+// importRegistry puts the units in the unit registry on PostgreSQL, as
+// the department's import of its registry file does (users of a unit
+// need their unit there).
+func (s *stack) importRegistry(ctx context.Context, subs []scoring.Submission) error {
+	db, err := store.Open(ctx, s.pgDSN("ictindex"), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	units := make([]store.Unit, len(subs))
+	for i, sub := range subs {
+		units[i] = store.Unit{Code: sub.Unit.Code, Name: sub.Unit.Name, Annex: sub.Annex, Flags: sub.Flags, Active: true}
+	}
+	return db.ImportUnits(ctx, "diễn tập", units)
 }
 
 // addUsers creates the users with `ictindex user add` and returns each
