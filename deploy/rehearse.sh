@@ -88,6 +88,7 @@ cleanup() {
     log "failed (status $rc); logs kept in $keep"
   fi
   rm -rf -- "$work"
+  log "finished in ${SECONDS}s, builds and clean-up included (status $rc)"
   exit "$rc"
 }
 trap cleanup EXIT

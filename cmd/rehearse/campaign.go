@@ -113,10 +113,13 @@ func (p *play) run(ctx context.Context) error {
 		return err
 	}
 
+	// The faults run beside the campaign; whatever way run returns, they
+	// have ended (no process is started again after the stack stops).
 	faultCtx, stopFaults := context.WithCancel(ctx)
-	faultsDone := make(chan error, 1)
-	go func() { faultsDone <- p.faults(faultCtx) }()
-	defer stopFaults()
+	faultsDone := make(chan struct{})
+	var faultsErr error
+	go func() { defer close(faultsDone); faultsErr = p.faults(faultCtx) }()
+	defer func() { stopFaults(); <-faultsDone }()
 
 	p.phase.Store("filling")
 	if err := p.eachUnit(ctx, p.fill); err != nil {
@@ -161,8 +164,9 @@ func (p *play) run(ctx context.Context) error {
 		return err
 	}
 	stopFaults()
-	if err := <-faultsDone; err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("injecting faults: %w", err)
+	<-faultsDone
+	if faultsErr != nil && !errors.Is(faultsErr, context.Canceled) {
+		return fmt.Errorf("injecting faults: %w", faultsErr)
 	}
 	return nil
 }
@@ -384,7 +388,7 @@ func correctionFor(sub scoring.Submission) (scoring.Correction, bool) {
 // waitPhase polls the campaign through the API until it reaches phase.
 func (p *play) waitPhase(ctx context.Context, phase string, timeout time.Duration) error {
 	var st workflows.CampaignStatus
-	return waitFor("phase "+phase, timeout, 250*time.Millisecond, func() error {
+	return waitFor(ctx, "phase "+phase, timeout, 250*time.Millisecond, func() error {
 		if err := p.api.get(ctx, p.as(adminName), "/api/campaigns/"+strconv.Itoa(year), &st); err != nil {
 			return err
 		}
@@ -428,26 +432,29 @@ func (p *play) faults(ctx context.Context) error {
 			node := s.minio[3]
 			minioFault = p.st.inject(node.name+" stopped (SIGTERM)", "evidence uploads")
 			node.stop(20 * time.Second)
+			p.st.stopped(minioFault)
 		case minioFault != nil && !minioDone && p.uploads.Load()*10 >= totalUploads*7:
 			minioDone = true
 			restart := time.Now()
 			if err := s.sup.start(s.minio[3]); err != nil {
 				return err
 			}
-			if err := s.waitMinIONode(3, 3*time.Minute); err != nil {
+			if err := s.waitMinIONode(ctx, 3, 3*time.Minute); err != nil {
 				return err
 			}
 			p.st.recovered(minioFault, restart)
 		case workerFault == nil && p.submits.Load()*10 >= n*4:
 			workerFault = p.st.inject(s.workers[0].name+" killed (SIGKILL)", "submissions")
 			s.workers[0].kill()
+			p.st.stopped(workerFault)
 		case webFault == nil && p.submits.Load()*10 >= n*6:
 			webFault = p.st.inject(s.web[1].name+" killed (SIGKILL)", "submissions")
 			s.web[1].kill()
+			p.st.stopped(webFault)
 		case ph == "appraising" && workerFault != nil && !workerDone:
 			workerDone = true
 			restart := time.Now()
-			if err := s.sup.start(s.workers[0]); err != nil {
+			if err := s.startWorker(ctx, 0); err != nil {
 				return err
 			}
 			p.st.recovered(workerFault, restart)
@@ -457,7 +464,7 @@ func (p *play) faults(ctx context.Context) error {
 			if err := s.sup.start(s.web[1]); err != nil {
 				return err
 			}
-			if err := s.waitWeb(1, time.Minute); err != nil {
+			if err := s.waitWeb(ctx, 1, time.Minute); err != nil {
 				return err
 			}
 			p.st.recovered(webFault, restart)
@@ -465,6 +472,7 @@ func (p *play) faults(ctx context.Context) error {
 			temporalDone = true
 			f := p.st.inject("Temporal server restarted (SIGTERM, start)", "appraisal")
 			s.temporal.stop(30 * time.Second)
+			p.st.stopped(f)
 			restart := time.Now()
 			if err := s.sup.start(s.temporal); err != nil {
 				return err

@@ -157,11 +157,17 @@ func jsonBody(v any) []byte {
 type stats struct {
 	mu         sync.Mutex
 	acks       map[string]int
+	spans      []span      // every acknowledged action but reads
+	retryTimes []time.Time // when each retry was decided
 	retries    map[string]int
 	lastErrors map[string]string
 	resolved   int // uncertain outcomes settled by reading the state
 	faults     []*fault
 }
+
+// span is an acknowledged action: when it was first sent and when its
+// success was answered.
+type span struct{ start, end time.Time }
 
 func newStats() *stats {
 	return &stats{acks: map[string]int{}, retries: map[string]int{}, lastErrors: map[string]string{}}
@@ -172,40 +178,31 @@ func (s *stats) retry(action, why string) {
 	defer s.mu.Unlock()
 	s.retries[action]++
 	s.lastErrors[action] = why
+	s.retryTimes = append(s.retryTimes, time.Now())
 }
 
 // acked records an acknowledged action that started at start and was
-// answered at end, and what it tells about the faults: the first success
-// of an action started after a fault, and the slowest action spanning it.
+// answered at end.
 func (s *stats) acked(action string, start, end time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.acks[action]++
-	if action == "read" {
-		return
-	}
-	for _, f := range s.faults {
-		if !start.Before(f.at) && f.firstAck == 0 {
-			f.firstAck = end.Sub(f.at)
-		}
-		if start.Before(f.at) && end.After(f.at) {
-			f.slowest = max(f.slowest, end.Sub(start))
-		}
+	if action != "read" {
+		s.spans = append(s.spans, span{start, end})
 	}
 }
 
 // fault is one injected failure.
 type fault struct {
-	name     string
-	during   string
-	at       time.Time
-	firstAck time.Duration // from the fault to the first acknowledged action started after it
-	slowest  time.Duration // the longest acknowledged action in flight at the fault
-	restart  time.Time     // when the component was started again (zero: not restarted)
-	back     time.Duration // from the restart until the component was healthy
-	downFor  time.Duration // from the fault until the component was healthy again
+	name    string
+	during  string
+	at      time.Time // when it was injected
+	down    time.Time // when the component had stopped
+	restart time.Time // when it was started again (zero: not restarted)
+	healthy time.Time // when it was healthy again
 }
 
+// inject records a fault beginning now.
 func (s *stats) inject(name, during string) *fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -214,14 +211,57 @@ func (s *stats) inject(name, during string) *fault {
 	return f
 }
 
-// recovered notes that f's component was restarted at restart and healthy
-// now.
+// stopped notes that f's component has stopped.
+func (s *stats) stopped(f *fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f.down = time.Now()
+}
+
+// recovered notes that f's component was started again at restart and is
+// healthy now.
 func (s *stats) recovered(f *fault, restart time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f.restart = restart
-	f.back = time.Since(restart)
-	f.downFor = time.Since(f.at)
+	f.restart, f.healthy = restart, time.Now()
+}
+
+// faultFigures is what the users saw of one fault.
+type faultFigures struct {
+	firstAck time.Duration // from the stop to the first success of an action sent after it
+	slowest  time.Duration // the longest acknowledged action overlapping the outage
+	during   int           // actions acknowledged during the outage
+	retries  int           // retries decided during the outage
+}
+
+// figures computes f's figures; the outage runs from the fault until the
+// component was healthy again, or (never restarted) until the first
+// success after the stop. Callers hold s.mu.
+func (s *stats) figures(f *fault) faultFigures {
+	var ff faultFigures
+	for _, sp := range s.spans {
+		if !sp.start.Before(f.down) && (ff.firstAck == 0 || sp.end.Sub(f.down) < ff.firstAck) {
+			ff.firstAck = sp.end.Sub(f.down)
+		}
+	}
+	end := f.healthy
+	if end.IsZero() {
+		end = f.down.Add(ff.firstAck)
+	}
+	for _, sp := range s.spans {
+		if sp.start.Before(end) && sp.end.After(f.at) {
+			ff.slowest = max(ff.slowest, sp.end.Sub(sp.start))
+		}
+		if sp.end.After(f.down) && sp.end.Before(end) {
+			ff.during++
+		}
+	}
+	for _, t := range s.retryTimes {
+		if t.After(f.at) && t.Before(end) {
+			ff.retries++
+		}
+	}
+	return ff
 }
 
 // sortedKeys lists m's keys in order.

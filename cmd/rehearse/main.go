@@ -97,7 +97,7 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 		return 1, err
 	}
 	step(fmt.Sprintf("nginx: web on 127.0.0.1:%d, S3 on 127.0.0.1:%d", s.proxyPort, s.s3Port))
-	if err := s.startNginx(); err != nil {
+	if err := s.startNginx(ctx); err != nil {
 		return 1, err
 	}
 	step(fmt.Sprintf("ictindex: two workers, two web replicas on 127.0.0.1:%v", s.webPorts))
@@ -152,7 +152,8 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	losses, checkErr := p.checks(ctx, playErr == nil)
 	checkTime := time.Since(t2)
 
-	p.report(out, s3, reportTimes{total: time.Since(t0), stack: stackTime, campaign: campaignTime, checks: checkTime}, losses)
+	p.report(out, s3, reportTimes{total: time.Since(t0), stack: stackTime, campaign: campaignTime, checks: checkTime}, losses,
+		playErr == nil && checkErr == nil)
 	switch {
 	case playErr != nil:
 		return 1, playErr
@@ -167,7 +168,9 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 type reportTimes struct{ total, stack, campaign, checks time.Duration }
 
 // report prints the rehearsal's figures.
-func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []string) {
+//
+// complete says the campaign was published and every check ran.
+func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []string, complete bool) {
 	sec := func(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
 	fmt.Fprintf(out, "\nRehearsal figures\n")
 	fmt.Fprintf(out, "  wall time          %s (stack and users %s, campaign %s, checks %s)\n", sec(t.total), sec(t.stack), sec(t.campaign), sec(t.checks))
@@ -182,13 +185,16 @@ func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []s
 	fmt.Fprintf(out, "  acknowledged       %s\n", strings.Join(acks, ", "))
 	fmt.Fprintf(out, "  faults injected    %d\n", len(p.st.faults))
 	for _, f := range p.st.faults {
-		fmt.Fprintf(out, "    - %s, during %s, at +%s\n", f.name, f.during, sec(f.at.Sub(p.ack0())))
-		fmt.Fprintf(out, "        first action acknowledged after it: %s later; slowest action across it: %s\n", sec(f.firstAck), sec(f.slowest))
-		if !f.restart.IsZero() {
-			fmt.Fprintf(out, "        started again after %s down; healthy %s after its start\n", sec(f.restart.Sub(f.at)), sec(f.back))
-		} else {
+		ff := p.st.figures(f)
+		fmt.Fprintf(out, "    - %s, during %s, at +%s\n", f.name, f.during, sec(f.at.Sub(p.started)))
+		if f.restart.IsZero() {
 			fmt.Fprintf(out, "        not started again\n")
+		} else {
+			fmt.Fprintf(out, "        down %s, started again, healthy %s after its start (outage %s)\n",
+				sec(f.restart.Sub(f.at)), sec(f.healthy.Sub(f.restart)), sec(f.healthy.Sub(f.at)))
 		}
+		fmt.Fprintf(out, "        first success of an action sent after the stop: %s; slowest action across the outage: %s;\n", sec(ff.firstAck), sec(ff.slowest))
+		fmt.Fprintf(out, "        %d actions acknowledged and %d retries during the outage\n", ff.during, ff.retries)
 	}
 	total := 0
 	var retries []string
@@ -206,7 +212,11 @@ func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []s
 		fmt.Fprintf(out, "  decision           %s, %s, signed %s, SHA-256 %s…, lock %s\n", p.decision.Number, p.decision.Date,
 			p.decision.SignMode, short(p.decision.Signed.SHA256), retentionOf(context.Background(), s3, *p.decision.Signed))
 	}
-	if len(losses) == 0 {
+	switch {
+	case len(losses) == 0 && !complete:
+		fmt.Fprintf(out, "  result             INCOMPLETE: no loss among what was checked, but the campaign or the checks did not finish\n")
+		return
+	case len(losses) == 0:
 		fmt.Fprintf(out, "  result             no loss: every acknowledged action is in the final state, every upload in the archive with its SHA-256\n")
 		return
 	}

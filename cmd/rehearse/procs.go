@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
@@ -188,9 +189,12 @@ type permanent struct{ error }
 // waitFor polls check every interval until it returns nil or timeout
 // passes, or check fails with a permanent error; the error names what was
 // awaited and the last failure.
-func waitFor(what string, timeout, interval time.Duration, check func() error) error {
+func waitFor(ctx context.Context, what string, timeout, interval time.Duration, check func() error) error {
 	end := time.Now().Add(timeout)
 	for {
+		if ctx.Err() != nil {
+			return fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+		}
 		err := check()
 		if err == nil {
 			return nil
@@ -201,6 +205,9 @@ func waitFor(what string, timeout, interval time.Duration, check func() error) e
 		if time.Now().After(end) {
 			return fmt.Errorf("waiting for %s: %w after %s: %v", what, errTimeout, timeout, err)
 		}
-		time.Sleep(interval)
+		select {
+		case <-ctx.Done():
+		case <-time.After(interval):
+		}
 	}
 }

@@ -273,7 +273,7 @@ func (s *stack) startTemporal(ctx context.Context) error {
 // served, registering the namespace the first time.
 func (s *stack) waitTemporal(ctx context.Context, timeout time.Duration) error {
 	hostPort := "127.0.0.1:" + strconv.Itoa(s.temporalPort)
-	return waitFor("the Temporal server", timeout, 250*time.Millisecond, func() error {
+	return waitFor(ctx, "the Temporal server", timeout, 250*time.Millisecond, func() error {
 		if !s.temporal.running() {
 			return permanent{fmt.Errorf("the server exited (see %s)", s.temporal.log)}
 		}
@@ -334,7 +334,7 @@ func (s *stack) startMinIO(ctx context.Context) error {
 		}
 	}
 	for i := range s.minio {
-		if err := s.waitMinIONode(i, 3*time.Minute); err != nil {
+		if err := s.waitMinIONode(ctx, i, 3*time.Minute); err != nil {
 			return err
 		}
 	}
@@ -343,9 +343,9 @@ func (s *stack) startMinIO(ctx context.Context) error {
 
 // waitMinIONode waits until node i is live and the deployment has its
 // write quorum as that node sees it.
-func (s *stack) waitMinIONode(i int, timeout time.Duration) error {
+func (s *stack) waitMinIONode(ctx context.Context, i int, timeout time.Duration) error {
 	base := fmt.Sprintf("http://127.0.0.1:%d", s.minioPorts[i])
-	return waitFor(s.minio[i].name, timeout, 250*time.Millisecond, func() error {
+	return waitFor(ctx, s.minio[i].name, timeout, 250*time.Millisecond, func() error {
 		if !s.minio[i].running() {
 			return permanent{fmt.Errorf("the node exited (see %s)", s.minio[i].log)}
 		}
@@ -432,7 +432,7 @@ http {
 
 // startNginx writes nginx's configuration and starts it in the
 // foreground.
-func (s *stack) startNginx() error {
+func (s *stack) startNginx(ctx context.Context) error {
 	// nginx makes its temporary folders itself, owned by its workers' user.
 	if err := os.MkdirAll(filepath.Join(s.dir, "nginx"), 0o755); err != nil {
 		return err
@@ -451,7 +451,7 @@ func (s *stack) startNginx() error {
 	if err := s.sup.start(s.nginx); err != nil {
 		return err
 	}
-	return waitFor("nginx", 30*time.Second, 100*time.Millisecond, func() error {
+	return waitFor(ctx, "nginx", 30*time.Second, 100*time.Millisecond, func() error {
 		if !s.nginx.running() {
 			return permanent{fmt.Errorf("nginx exited (see %s)", s.nginx.log)}
 		}
@@ -520,19 +520,7 @@ func (s *stack) startIctindex(ctx context.Context) error {
 			args: []string{"serve", "--addr", "127.0.0.1:" + strconv.Itoa(s.webPorts[i])}, env: s.env,
 			log: s.logPath(fmt.Sprintf("web%d", i+1))})
 	}
-	if err := s.sup.start(s.workers[0]); err != nil {
-		return err
-	}
-	if err := waitFor("the first worker", time.Minute, 200*time.Millisecond, func() error {
-		if !s.workers[0].running() {
-			return permanent{fmt.Errorf("it exited (see %s)", s.workers[0].log)}
-		}
-		data, _ := os.ReadFile(s.workers[0].log)
-		if !bytes.Contains(data, []byte("Started Worker")) {
-			return errors.New("not started yet")
-		}
-		return nil
-	}); err != nil {
+	if err := s.startWorker(ctx, 0); err != nil {
 		return err
 	}
 	for _, p := range []*proc{s.workers[1], s.web[0], s.web[1]} {
@@ -541,16 +529,39 @@ func (s *stack) startIctindex(ctx context.Context) error {
 		}
 	}
 	for i := range s.web {
-		if err := s.waitWeb(i, time.Minute); err != nil {
+		if err := s.waitWeb(ctx, i, time.Minute); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// startWorker starts worker i and waits until it polls (its log says
+// "Started Worker" once more).
+func (s *stack) startWorker(ctx context.Context, i int) error {
+	w := s.workers[i]
+	count := func() int {
+		data, _ := os.ReadFile(w.log)
+		return bytes.Count(data, []byte("Started Worker"))
+	}
+	before := count()
+	if err := s.sup.start(w); err != nil {
+		return err
+	}
+	return waitFor(ctx, w.name, time.Minute, 100*time.Millisecond, func() error {
+		if !w.running() {
+			return permanent{fmt.Errorf("it exited (see %s)", w.log)}
+		}
+		if count() == before {
+			return errors.New("not polling yet")
+		}
+		return nil
+	})
+}
+
 // waitWeb waits until web replica i answers /readyz with 200.
-func (s *stack) waitWeb(i int, timeout time.Duration) error {
-	return waitFor(s.web[i].name, timeout, 100*time.Millisecond, func() error {
+func (s *stack) waitWeb(ctx context.Context, i int, timeout time.Duration) error {
+	return waitFor(ctx, s.web[i].name, timeout, 100*time.Millisecond, func() error {
 		if !s.web[i].running() {
 			return permanent{fmt.Errorf("it exited (see %s)", s.web[i].log)}
 		}
