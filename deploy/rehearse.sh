@@ -21,8 +21,9 @@
 # the server takes about 12 minutes to build the first time.
 #
 # Everything runs from a temporary folder that is removed at exit, with
-# every process the rehearsal started. On failure the logs are copied to a
-# folder whose name is printed. Exits 1 on any loss or failure.
+# every process the rehearsal started. On failure (or with
+# ICTINDEX_REHEARSE_KEEP_LOGS=1) the logs are copied to a folder whose name
+# is printed. Exits 1 on any loss or failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -82,10 +83,10 @@ cleanup() {
   if [ -d "$work/pg" ]; then
     deploy/stop-postgres.sh "$work/pg" || true
   fi
-  if [ "$rc" -ne 0 ] && [ -d "$work/run/logs" ]; then
+  if { [ "$rc" -ne 0 ] || [ -n "${ICTINDEX_REHEARSE_KEEP_LOGS:-}" ]; } && [ -d "$work/run/logs" ]; then
     keep=$(mktemp -d "${TMPDIR:-/tmp}/ictindex-rehearse-logs.XXXXXX")
     cp -r "$work/run/logs/." "$keep/"
-    log "failed (status $rc); logs kept in $keep"
+    log "logs kept in $keep"
   fi
   rm -rf -- "$work"
   log "finished in ${SECONDS}s, builds and clean-up included (status $rc)"

@@ -109,6 +109,7 @@ func (p *play) run(ctx context.Context) error {
 	}
 	p.ack.opened = true
 	p.st.acked("open", o.start, time.Now())
+	p.st.noteSlow(request{who: admin, method: "POST", path: "/api/campaigns"}, o)
 	if err := p.waitPhase(ctx, workflows.PhaseCollecting, 3*time.Minute); err != nil {
 		return err
 	}
@@ -141,6 +142,7 @@ func (p *play) run(ctx context.Context) error {
 	}
 	p.ack.closed = true
 	p.st.acked("close", o.start, time.Now())
+	p.st.noteSlow(request{who: admin, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/close"}, o)
 	p.phase.Store("ranking")
 	if err := p.waitPhase(ctx, workflows.PhaseDrafted, 5*time.Minute); err != nil {
 		return err
@@ -160,6 +162,7 @@ func (p *play) run(ctx context.Context) error {
 	}
 	p.ack.published = true
 	p.st.acked("publish", o.start, time.Now())
+	p.st.noteSlow(request{who: leader, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/publish"}, o)
 	if err := p.waitPhase(ctx, workflows.PhasePublished, 5*time.Minute); err != nil {
 		return err
 	}
@@ -253,6 +256,7 @@ func (p *play) fill(ctx context.Context, i int) error {
 		p.st.resolve()
 	}
 	p.st.acked("submit", o.start, time.Now())
+	p.st.noteSlow(request{who: who, method: "POST", path: unitPath(code, "/submit")}, o)
 	p.ack.mu.Lock()
 	p.ack.submitted[code] = true
 	p.ack.mu.Unlock()
@@ -303,6 +307,7 @@ func (p *play) upload(ctx context.Context, who caller, code, criterion, name str
 		return fmt.Errorf("%s %s %s: %d, want 201: %s", who.name, r.method, r.path, o.status, bytes.TrimSpace(o.body))
 	}
 	p.st.acked(r.action, o.start, time.Now())
+	p.st.noteSlow(r, o)
 	for _, e := range st.Evidence {
 		if e.FileName != name {
 			continue
@@ -362,6 +367,7 @@ func (p *play) appraise(ctx context.Context, i int) error {
 		p.st.resolve()
 	}
 	p.st.acked("finish", o.start, time.Now())
+	p.st.noteSlow(request{who: app, method: "POST", path: unitPath(code, "/finish")}, o)
 	p.ack.mu.Lock()
 	p.ack.finished[code] = true
 	p.ack.mu.Unlock()

@@ -134,6 +134,7 @@ func (a *apiClient) must(ctx context.Context, r request, want int, out any) (out
 		}
 	}
 	a.st.acked(r.action, o.start, time.Now())
+	a.st.noteSlow(r, o)
 	return o, nil
 }
 
@@ -163,6 +164,22 @@ type stats struct {
 	lastErrors map[string]string
 	resolved   int // uncertain outcomes settled by reading the state
 	faults     []*fault
+	slow       []string // actions slower than slowAction
+}
+
+// slowAction is the threshold above which an action is listed by name.
+const slowAction = 10 * time.Second
+
+// noteSlow lists an action that took longer than slowAction.
+func (s *stats) noteSlow(r request, o outcome) {
+	d := time.Since(o.start)
+	if d < slowAction {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slow = append(s.slow, fmt.Sprintf("%s %s %s: %.1f s, %d attempts, from %s",
+		r.who.name, r.method, r.path, d.Seconds(), o.attempts, o.start.Format("15:04:05.000")))
 }
 
 // span is an acknowledged action: when it was first sent and when its

@@ -206,6 +206,12 @@ func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []s
 	for _, r := range retries {
 		fmt.Fprintf(out, "    - %s\n", r)
 	}
+	if len(p.st.slow) > 0 {
+		fmt.Fprintf(out, "  actions slower than %s: %d\n", slowAction, len(p.st.slow))
+		for _, a := range p.st.slow {
+			fmt.Fprintf(out, "    - %s\n", a)
+		}
+	}
 	fmt.Fprintf(out, "  refusals of a repeat after a lost answer, settled by reading the state: %d\n", p.st.resolved)
 	fmt.Fprintf(out, "  proxy fail-overs   %d (requests nginx passed to another replica or node)\n", countFailovers(filepath.Join(p.s.dir, "logs", "nginx-access.log")))
 	if p.decision != nil && p.decision.Signed != nil {
