@@ -269,7 +269,7 @@ func (s *stats) figures(f *fault) faultFigures {
 		if sp.start.Before(end) && sp.end.After(f.at) {
 			ff.slowest = max(ff.slowest, sp.end.Sub(sp.start))
 		}
-		if sp.end.After(f.down) && sp.end.Before(end) {
+		if sp.end.After(f.down) && !sp.end.After(end) {
 			ff.during++
 		}
 	}
