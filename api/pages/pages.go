@@ -48,6 +48,7 @@ func Mount(s *api.Server) {
 	w.pages = parsePages()
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	e.Use(compress)
 	static, _ := fs.Sub(webFiles, "web/static")
 	e.GET("/tai-nguyen/*file", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
