@@ -3,16 +3,34 @@ package archive
 import (
 	"context"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"ictindex/deploy/minioserver"
+	"ictindex/deploy/seaweedserver"
 )
 
-// testStore starts a real MinIO server and opens the archive on it.
-func testStore(t testing.TB, tweak ...func(*Config)) (*Store, *minioserver.Server) {
+// envTestS3 names the environment variable that picks the S3 server the
+// archive's tests run against: unset or "minio" for MinIO (the default),
+// "seaweedfs" for SeaweedFS.
+const envTestS3 = "ICTINDEX_TEST_S3"
+
+// s3Server is what the tests need of a real S3 server process; both
+// *minioserver.Server and *seaweedserver.Server have it.
+type s3Server interface {
+	Endpoint() string
+	User() string
+	Password() string
+	Stop() error
+	Restart(context.Context) error
+}
+
+// testStore starts a real S3 server (see testServer) and opens the archive
+// on it.
+func testStore(t testing.TB, tweak ...func(*Config)) (*Store, s3Server) {
 	t.Helper()
 	srv := testServer(t)
 	cfg := Config{Endpoint: srv.Endpoint(), AccessKey: srv.User(), SecretKey: srv.Password()}
@@ -26,14 +44,24 @@ func testStore(t testing.TB, tweak ...func(*Config)) (*Store, *minioserver.Serve
 	return st, srv
 }
 
-func testServer(t testing.TB) *minioserver.Server {
+// testServer starts the S3 server that ICTINDEX_TEST_S3 names, MinIO by
+// default, and stops it when the test ends.
+func testServer(t testing.TB) s3Server {
 	t.Helper()
-	return minioserver.StartForTest(t)
+	switch v := os.Getenv(envTestS3); v {
+	case "", "minio":
+		return minioserver.StartForTest(t)
+	case "seaweedfs":
+		return seaweedserver.StartForTest(t)
+	default:
+		t.Fatalf("%s=%q: want minio or seaweedfs", envTestS3, v)
+		return nil
+	}
 }
 
 // rawClient is a plain minio-go client with the server's root credentials:
 // "someone behind the system's back".
-func rawClient(t testing.TB, srv *minioserver.Server) *minio.Client {
+func rawClient(t testing.TB, srv s3Server) *minio.Client {
 	t.Helper()
 	c, err := minio.New(srv.Endpoint(), &minio.Options{Creds: credentials.NewStaticV4(srv.User(), srv.Password(), "")})
 	if err != nil {
