@@ -83,19 +83,22 @@ func versions(t testing.TB, st *Store, bucket string) []minio.ObjectInfo {
 	return out
 }
 
-// incompleteUploads counts multipart uploads left open in a bucket.
-func incompleteUploads(t testing.TB, st *Store, bucket string) int {
+// incompleteUploads lists the multipart uploads left open in a bucket, by
+// object key.
+func incompleteUploads(t testing.TB, st *Store, bucket string) []string {
 	t.Helper()
-	n := 0
+	var keys []string
 	for u := range st.client.ListIncompleteUploads(context.Background(), bucket, "", true) {
 		if u.Err != nil {
 			t.Fatal(u.Err)
 		}
-		n++
+		keys = append(keys, u.Key)
 	}
-	return n
+	return keys
 }
 
+// assertEmpty checks that the evidence bucket holds no object version,
+// delete marker or open multipart upload.
 func assertEmpty(t testing.TB, st *Store) {
 	t.Helper()
 	if v := versions(t, st, st.cfg.EvidenceBucket); len(v) != 0 {
@@ -103,8 +106,8 @@ func assertEmpty(t testing.TB, st *Store) {
 			t.Errorf("left behind: %s version %s (%d bytes, delete marker %v)", o.Key, o.VersionID, o.Size, o.IsDeleteMarker)
 		}
 	}
-	if n := incompleteUploads(t, st, st.cfg.EvidenceBucket); n != 0 {
-		t.Errorf("%d incomplete multipart uploads left behind", n)
+	if keys := incompleteUploads(t, st, st.cfg.EvidenceBucket); len(keys) != 0 {
+		t.Errorf("%d incomplete multipart uploads left behind: %v", len(keys), keys)
 	}
 }
 
