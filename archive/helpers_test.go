@@ -3,16 +3,34 @@ package archive
 import (
 	"context"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"ictindex/deploy/minioserver"
+	"ictindex/deploy/seaweedserver"
 )
 
-// testStore starts a real MinIO server and opens the archive on it.
-func testStore(t testing.TB, tweak ...func(*Config)) (*Store, *minioserver.Server) {
+// envTestS3 names the environment variable that picks the S3 server the
+// archive's tests run against: unset or "minio" for MinIO (the default),
+// "seaweedfs" for SeaweedFS.
+const envTestS3 = "ICTINDEX_TEST_S3"
+
+// s3Server is what the tests need of a real S3 server process; both
+// *minioserver.Server and *seaweedserver.Server have it.
+type s3Server interface {
+	Endpoint() string
+	User() string
+	Password() string
+	Stop() error
+	Restart(context.Context) error
+}
+
+// testStore starts a real S3 server (see testServer) and opens the archive
+// on it.
+func testStore(t testing.TB, tweak ...func(*Config)) (*Store, s3Server) {
 	t.Helper()
 	srv := testServer(t)
 	cfg := Config{Endpoint: srv.Endpoint(), AccessKey: srv.User(), SecretKey: srv.Password()}
@@ -26,14 +44,24 @@ func testStore(t testing.TB, tweak ...func(*Config)) (*Store, *minioserver.Serve
 	return st, srv
 }
 
-func testServer(t testing.TB) *minioserver.Server {
+// testServer starts the S3 server that ICTINDEX_TEST_S3 names, MinIO by
+// default, and stops it when the test ends.
+func testServer(t testing.TB) s3Server {
 	t.Helper()
-	return minioserver.StartForTest(t)
+	switch v := os.Getenv(envTestS3); v {
+	case "", "minio":
+		return minioserver.StartForTest(t)
+	case "seaweedfs":
+		return seaweedserver.StartForTest(t)
+	default:
+		t.Fatalf("%s=%q: want minio or seaweedfs", envTestS3, v)
+		return nil
+	}
 }
 
 // rawClient is a plain minio-go client with the server's root credentials:
 // "someone behind the system's back".
-func rawClient(t testing.TB, srv *minioserver.Server) *minio.Client {
+func rawClient(t testing.TB, srv s3Server) *minio.Client {
 	t.Helper()
 	c, err := minio.New(srv.Endpoint(), &minio.Options{Creds: credentials.NewStaticV4(srv.User(), srv.Password(), "")})
 	if err != nil {
@@ -55,19 +83,22 @@ func versions(t testing.TB, st *Store, bucket string) []minio.ObjectInfo {
 	return out
 }
 
-// incompleteUploads counts multipart uploads left open in a bucket.
-func incompleteUploads(t testing.TB, st *Store, bucket string) int {
+// incompleteUploads lists the multipart uploads left open in a bucket, by
+// object key.
+func incompleteUploads(t testing.TB, st *Store, bucket string) []string {
 	t.Helper()
-	n := 0
+	var keys []string
 	for u := range st.client.ListIncompleteUploads(context.Background(), bucket, "", true) {
 		if u.Err != nil {
 			t.Fatal(u.Err)
 		}
-		n++
+		keys = append(keys, u.Key)
 	}
-	return n
+	return keys
 }
 
+// assertEmpty checks that the evidence bucket holds no object version,
+// delete marker or open multipart upload.
 func assertEmpty(t testing.TB, st *Store) {
 	t.Helper()
 	if v := versions(t, st, st.cfg.EvidenceBucket); len(v) != 0 {
@@ -75,8 +106,8 @@ func assertEmpty(t testing.TB, st *Store) {
 			t.Errorf("left behind: %s version %s (%d bytes, delete marker %v)", o.Key, o.VersionID, o.Size, o.IsDeleteMarker)
 		}
 	}
-	if n := incompleteUploads(t, st, st.cfg.EvidenceBucket); n != 0 {
-		t.Errorf("%d incomplete multipart uploads left behind", n)
+	if keys := incompleteUploads(t, st, st.cfg.EvidenceBucket); len(keys) != 0 {
+		t.Errorf("%d incomplete multipart uploads left behind: %v", len(keys), keys)
 	}
 }
 

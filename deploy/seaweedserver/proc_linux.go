@@ -1,0 +1,30 @@
+//go:build linux
+
+package seaweedserver
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// setProcAttr puts the server in its own process group, so that Stop can
+// signal everything it started, and asks the kernel to kill it should this
+// process die first.
+func setProcAttr(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// signalGroup sends SIGTERM (kill false) or SIGKILL to the server's process
+// group.
+func signalGroup(cmd *exec.Cmd, kill bool) {
+	if cmd.Process == nil {
+		return
+	}
+	sig := syscall.SIGTERM
+	if kill {
+		sig = syscall.SIGKILL
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
+		_ = cmd.Process.Signal(sig)
+	}
+}

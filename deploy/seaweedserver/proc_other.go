@@ -1,0 +1,21 @@
+//go:build !linux
+
+package seaweedserver
+
+import (
+	"os"
+	"os/exec"
+)
+
+func setProcAttr(cmd *exec.Cmd) {}
+
+// signalGroup signals the server process (no process group off Linux): an
+// interrupt, or a kill when kill is set or the interrupt cannot be sent.
+func signalGroup(cmd *exec.Cmd, kill bool) {
+	if cmd.Process == nil {
+		return
+	}
+	if kill || cmd.Process.Signal(os.Interrupt) != nil {
+		_ = cmd.Process.Kill()
+	}
+}
