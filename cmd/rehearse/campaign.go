@@ -281,7 +281,7 @@ func (p *play) fill(ctx context.Context, i int) error {
 		return err
 	}
 	if o.status != http.StatusOK {
-		if !o.uncertain || o.status != http.StatusConflict {
+		if !o.uncertain || !refusedRepeat(o.status) {
 			return fmt.Errorf("%s submit: %d %s", code, o.status, o.body)
 		}
 		// A repeat of a submit whose answer was lost: the state says.
@@ -393,7 +393,7 @@ func (p *play) appraise(ctx context.Context, i int) error {
 		return err
 	}
 	if o.status != http.StatusOK {
-		if !o.uncertain || o.status != http.StatusConflict {
+		if !o.uncertain || !refusedRepeat(o.status) {
 			return fmt.Errorf("%s finish: %d %s", code, o.status, o.body)
 		}
 		if err := p.api.get(ctx, p.as(adminName), unitPath(code, ""), &st); err != nil {
@@ -411,6 +411,13 @@ func (p *play) appraise(ctx context.Context, i int) error {
 	p.ack.mu.Unlock()
 	p.finishes.Add(1)
 	return nil
+}
+
+// refusedRepeat reports whether status is how the API may refuse a unit's
+// action already done: 409, or 422 "invalid_state" (a submit repeated on a
+// submitted unit). The caller settles it by reading the unit's state.
+func refusedRepeat(status int) bool {
+	return status == http.StatusConflict || status == http.StatusUnprocessableEntity
 }
 
 // correctionFor corrects the unit's first yes/no figure to its opposite.
