@@ -13,6 +13,14 @@
 # figures.
 #
 #   deploy/rehearse.sh        (or: make rehearse)
+#   deploy/rehearse.sh --units 1000 [--no-faults] [--parallel 16] [--uploads 1]
+#   deploy/rehearse.sh --embedded --units 1000
+#
+# --units N plays N synthetic units (the sample's submitting units cloned,
+# coded U0000…) instead of the sample province; --no-faults plays without
+# breaking anything; --embedded plays the same campaign, without faults,
+# through the API of `ictindex dev` (the embedded default, one process)
+# for comparison: PostgreSQL, nginx and the Temporal server are not used.
 #
 # Installs what is missing: postgresql and nginx with apt-get, MinIO with
 # deploy/install-minio.sh, and the Temporal server and SQL tool with
@@ -29,6 +37,19 @@ cd "$(dirname "$0")/.."
 
 log() { echo "rehearse: $*" >&2; }
 
+driver_args=()
+embedded=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --units|--parallel|--uploads)
+      [ $# -ge 2 ] || { log "$1 needs a number"; exit 2; }
+      driver_args+=("$1" "$2"); shift 2 ;;
+    --no-faults) driver_args+=(--faults=false); shift ;;
+    --embedded) embedded=1; driver_args+=(--embedded); shift ;;
+    *) log "unknown option $1 (--units N, --no-faults, --parallel K, --uploads U, --embedded)"; exit 2 ;;
+  esac
+done
+
 # apt_install installs Debian packages (as root, or through sudo).
 apt_install() {
   local sudo=()
@@ -38,29 +59,32 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  apt_install postgresql
-fi
-nginx_bin=$(command -v nginx || true)
-[ -n "$nginx_bin" ] || [ ! -x /usr/sbin/nginx ] || nginx_bin=/usr/sbin/nginx
-if [ -z "$nginx_bin" ]; then
-  apt_install nginx
-  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-fi
 minio_bin=$(deploy/install-minio.sh | sed -n 's/^minio: \([^ ]*\).*/\1/p' | tail -n1)
 [ -x "$minio_bin" ] || { log "MinIO binary not found ($minio_bin)"; exit 1; }
 
-# The Temporal server and its SQL tool at the version go.mod requires.
-version=$(go list -m -f '{{.Version}}' go.temporal.io/server)
-cache="${ICTINDEX_REHEARSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ictindex/temporal-${version#v}}"
-mkdir -p "$cache"
-if [ ! -x "$cache/server" ]; then
-  log "building the Temporal server $version into $cache (about 12 minutes, once)"
-  (cd "$cache" && GOBIN="$cache" CGO_ENABLED=0 go install -tags disable_grpc_modules "go.temporal.io/server/cmd/server@$version")
-fi
-if [ ! -x "$cache/sql" ]; then
-  log "building Temporal's SQL tool $version into $cache"
-  (cd "$cache" && GOBIN="$cache" CGO_ENABLED=0 go install "go.temporal.io/server/cmd/tools/sql@$version")
+if [ -z "$embedded" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+  nginx_bin=$(command -v nginx || true)
+  [ -n "$nginx_bin" ] || [ ! -x /usr/sbin/nginx ] || nginx_bin=/usr/sbin/nginx
+  if [ -z "$nginx_bin" ]; then
+    apt_install nginx
+    nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  fi
+
+  # The Temporal server and its SQL tool at the version go.mod requires.
+  version=$(go list -m -f '{{.Version}}' go.temporal.io/server)
+  cache="${ICTINDEX_REHEARSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ictindex/temporal-${version#v}}"
+  mkdir -p "$cache"
+  if [ ! -x "$cache/server" ]; then
+    log "building the Temporal server $version into $cache (about 12 minutes, once)"
+    (cd "$cache" && GOBIN="$cache" CGO_ENABLED=0 go install -tags disable_grpc_modules "go.temporal.io/server/cmd/server@$version")
+  fi
+  if [ ! -x "$cache/sql" ]; then
+    log "building Temporal's SQL tool $version into $cache"
+    (cd "$cache" && GOBIN="$cache" CGO_ENABLED=0 go install "go.temporal.io/server/cmd/tools/sql@$version")
+  fi
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ictindex-rehearse.XXXXXX")
@@ -99,11 +123,16 @@ log "building ictindex and the driver"
 go build -o "$work/bin/ictindex" ./cmd/ictindex
 go build -o "$work/bin/rehearse" ./cmd/rehearse
 
+mkdir -p "$work/run"
+if [ -n "$embedded" ]; then
+  "$work/bin/rehearse" --dir "$work/run" --ictindex "$work/bin/ictindex" --minio "$minio_bin" "${driver_args[@]}"
+  exit
+fi
+
 dsn=$(deploy/start-postgres.sh "$work/pg" | tail -n1)
 pg_port=$(echo "$dsn" | sed -n 's#.*@127\.0\.0\.1:\([0-9]*\)/.*#\1#p')
 log "PostgreSQL on 127.0.0.1:$pg_port"
 
-mkdir -p "$work/run"
 "$work/bin/rehearse" --dir "$work/run" --pg-port "$pg_port" \
   --ictindex "$work/bin/ictindex" --temporal "$cache/server" --sql-tool "$cache/sql" \
-  --minio "$minio_bin" --nginx "$nginx_bin"
+  --minio "$minio_bin" --nginx "$nginx_bin" ${driver_args[@]+"${driver_args[@]}"}

@@ -34,23 +34,7 @@ func noop(ctx workflow.Context, updates int) error {
 }
 
 // syntheticProvince clones the sample province's submitting units to n units.
-func syntheticProvince(n int) *scoring.Batch {
-	src := templates.SampleProvince()
-	var pool []scoring.Submission
-	for _, u := range src.Units {
-		if !u.NotSubmitted {
-			u.Appraisal = nil
-			pool = append(pool, u)
-		}
-	}
-	b := &scoring.Batch{Year: src.Year, Settings: src.Settings}
-	for i := 0; i < n; i++ {
-		u := pool[i%len(pool)]
-		u.Unit = scoring.Unit{Code: fmt.Sprintf("U%04d", i), Name: fmt.Sprintf("%s %04d", u.Unit.Name, i)}
-		b.Units = append(b.Units, u)
-	}
-	return b
-}
+func syntheticProvince(n int) *scoring.Batch { return templates.SyntheticProvince(n) }
 
 // parallel runs fn(i) for i < n, k at a time, and returns the first error.
 func parallel(n, k int, fn func(i int) error) error {

@@ -26,12 +26,6 @@ import (
 // year is the rehearsed campaign's report year (the sample province's).
 const year = 2026
 
-// parallel is how many units work at once (and appraisals run at once).
-const parallel = 4
-
-// uploadsPerUnit is how many evidence files each unit uploads.
-const uploadsPerUnit = 2
-
 // The users: the department's admin, an appraiser, a leader, and one
 // preparer (submitter) per unit.
 const (
@@ -73,11 +67,35 @@ type play struct {
 	ack  *acked
 	subs []scoring.Submission
 	tok  map[string]string
+	opt  options
+
+	laps []lap // the ends of the campaign's phases, in order
 
 	uploads, submits, finishes atomic.Int64
 	phase                      atomic.Value // "filling", "appraising", …
 	started                    time.Time    // the campaign's opening
 	decision                   *activities.Issuance
+}
+
+// lap is the end of a phase of the campaign, with the count of actions
+// (reads aside) acknowledged by then.
+type lap struct {
+	name    string
+	at      time.Time
+	actions int
+}
+
+// lap records the end of the phase name.
+func (p *play) lap(name string) {
+	p.st.mu.Lock()
+	defer p.st.mu.Unlock()
+	p.laps = append(p.laps, lap{name: name, at: time.Now(), actions: len(p.st.spans)})
+}
+
+// waitLong is how long the campaign may take to rank and draft, or to
+// publish: five minutes, more for many units.
+func (p *play) waitLong() time.Duration {
+	return max(5*time.Minute, time.Duration(len(p.subs))*time.Second)
 }
 
 func (p *play) as(name string) caller { return caller{name: name, token: p.tok[name]} }
@@ -98,9 +116,19 @@ func (p *play) run(ctx context.Context) error {
 		codes[i] = s.Unit.Code
 	}
 	admin := p.as(adminName)
+	body := map[string]any{"year": year, "deadline": time.Now().Add(6 * time.Hour), "sample_units": codes,
+		"objection_days": 0, "decision": map[string]string{"number": "15/QĐ-UBND", "signer": "Trịnh Xuân Trường"}}
+	if p.opt.units > 0 {
+		// Synthetic units are named one by one (they are in the registry).
+		units := make([]map[string]any, len(p.subs))
+		for i, s := range p.subs {
+			units[i] = map[string]any{"code": s.Unit.Code, "name": s.Unit.Name, "annex": s.Annex, "flags": s.Flags}
+		}
+		delete(body, "sample_units")
+		body["units"] = units
+	}
 	o, err := p.api.call(ctx, request{action: "open", who: admin, method: "POST", path: "/api/campaigns", ctype: "application/json",
-		body: jsonBody(map[string]any{"year": year, "deadline": time.Now().Add(6 * time.Hour), "sample_units": codes,
-			"objection_days": 0, "decision": map[string]string{"number": "15/QĐ-UBND", "signer": "Trịnh Xuân Trường"}})})
+		body: jsonBody(body)})
 	if err != nil {
 		return err
 	}
@@ -110,26 +138,34 @@ func (p *play) run(ctx context.Context) error {
 	p.ack.opened = true
 	p.st.acked("open", o.start, time.Now())
 	p.st.noteSlow(request{who: admin, method: "POST", path: "/api/campaigns"}, o)
-	if err := p.waitPhase(ctx, workflows.PhaseCollecting, 3*time.Minute); err != nil {
+	if err := p.waitPhase(ctx, workflows.PhaseCollecting, p.waitLong()); err != nil {
 		return err
 	}
+	p.lap("open (forms issued, units started)")
 
 	// The faults run beside the campaign; whatever way run returns, they
 	// have ended (no process is started again after the stack stops).
 	faultCtx, stopFaults := context.WithCancel(ctx)
 	faultsDone := make(chan struct{})
 	var faultsErr error
-	go func() { defer close(faultsDone); faultsErr = p.faults(faultCtx) }()
+	go func() {
+		defer close(faultsDone)
+		if p.opt.faults {
+			faultsErr = p.faults(faultCtx)
+		}
+	}()
 	defer func() { stopFaults(); <-faultsDone }()
 
 	p.phase.Store("filling")
 	if err := p.eachUnit(ctx, p.fill); err != nil {
 		return err
 	}
+	p.lap("fill (figures, uploads, submits)")
 	p.phase.Store("appraising")
 	if err := p.eachUnit(ctx, p.appraise); err != nil {
 		return err
 	}
+	p.lap("appraise (corrections, finishes)")
 	o, err = p.api.call(ctx, request{action: "close", who: admin, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/close"})
 	if err != nil {
 		return err
@@ -144,9 +180,10 @@ func (p *play) run(ctx context.Context) error {
 	p.st.acked("close", o.start, time.Now())
 	p.st.noteSlow(request{who: admin, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/close"}, o)
 	p.phase.Store("ranking")
-	if err := p.waitPhase(ctx, workflows.PhaseDrafted, 5*time.Minute); err != nil {
+	if err := p.waitPhase(ctx, workflows.PhaseDrafted, p.waitLong()); err != nil {
 		return err
 	}
+	p.lap("close, rank, draft")
 	p.phase.Store("publishing")
 	leader := p.as(leaderName)
 	o, err = p.api.call(ctx, request{action: "publish", who: leader, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/publish",
@@ -163,9 +200,10 @@ func (p *play) run(ctx context.Context) error {
 	p.ack.published = true
 	p.st.acked("publish", o.start, time.Now())
 	p.st.noteSlow(request{who: leader, method: "POST", path: "/api/campaigns/" + strconv.Itoa(year) + "/publish"}, o)
-	if err := p.waitPhase(ctx, workflows.PhasePublished, 5*time.Minute); err != nil {
+	if err := p.waitPhase(ctx, workflows.PhasePublished, p.waitLong()); err != nil {
 		return err
 	}
+	p.lap("publish (sign, lock)")
 	stopFaults()
 	<-faultsDone
 	if faultsErr != nil && !errors.Is(faultsErr, context.Canceled) {
@@ -174,12 +212,12 @@ func (p *play) run(ctx context.Context) error {
 	return nil
 }
 
-// eachUnit runs f for every unit, parallel at a time; the first error
+// eachUnit runs f for every unit, opt.parallel at a time; the first error
 // stops the rest.
 func (p *play) eachUnit(ctx context.Context, f func(context.Context, int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sem := make(chan struct{}, parallel)
+	sem := make(chan struct{}, p.opt.parallel)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var first error
@@ -231,7 +269,7 @@ func (p *play) fill(ctx context.Context, i int) error {
 			crit = append(crit, c)
 		}
 	}
-	for n := range uploadsPerUnit {
+	for n := range p.opt.uploads {
 		c := crit[(i*3+n*7)%len(crit)].Code
 		if err := p.upload(ctx, who, code, c, fmt.Sprintf("Minh chứng %s %d.pdf", c, n+1), 16<<10+(i*37+n*101)%48*(16<<10)); err != nil {
 			return err
@@ -243,7 +281,7 @@ func (p *play) fill(ctx context.Context, i int) error {
 		return err
 	}
 	if o.status != http.StatusOK {
-		if !o.uncertain || o.status != http.StatusConflict {
+		if !o.uncertain || !refusedRepeat(o.status) {
 			return fmt.Errorf("%s submit: %d %s", code, o.status, o.body)
 		}
 		// A repeat of a submit whose answer was lost: the state says.
@@ -355,7 +393,7 @@ func (p *play) appraise(ctx context.Context, i int) error {
 		return err
 	}
 	if o.status != http.StatusOK {
-		if !o.uncertain || o.status != http.StatusConflict {
+		if !o.uncertain || !refusedRepeat(o.status) {
 			return fmt.Errorf("%s finish: %d %s", code, o.status, o.body)
 		}
 		if err := p.api.get(ctx, p.as(adminName), unitPath(code, ""), &st); err != nil {
@@ -373,6 +411,13 @@ func (p *play) appraise(ctx context.Context, i int) error {
 	p.ack.mu.Unlock()
 	p.finishes.Add(1)
 	return nil
+}
+
+// refusedRepeat reports whether status is how the API may refuse a unit's
+// action already done: 409, or 422 "invalid_state" (a submit repeated on a
+// submitted unit). The caller settles it by reading the unit's state.
+func refusedRepeat(status int) bool {
+	return status == http.StatusConflict || status == http.StatusUnprocessableEntity
 }
 
 // correctionFor corrects the unit's first yes/no figure to its opposite.
@@ -421,7 +466,7 @@ func (p *play) faults(ctx context.Context) error {
 			n++
 		}
 	}
-	totalUploads := n * uploadsPerUnit
+	totalUploads := n * int64(p.opt.uploads)
 	var minioFault, workerFault, webFault *fault
 	var minioDone, workerDone, webDone, temporalDone bool
 	tick := time.NewTicker(50 * time.Millisecond)

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -27,7 +29,12 @@ import (
 // what was acknowledged: its records and decision do not exist yet.
 func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 	var losses []string
-	lose := func(format string, args ...any) { losses = append(losses, fmt.Sprintf(format, args...)) }
+	var mu sync.Mutex // guards losses, states and records across the readers
+	lose := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		losses = append(losses, fmt.Sprintf(format, args...))
+	}
 	admin := p.as(adminName)
 
 	var cs workflows.CampaignStatus
@@ -49,13 +56,15 @@ func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 
 	// Every unit's state holds what was acknowledged.
 	states := map[string]workflows.UnitState{}
-	for _, sub := range p.subs {
-		code := sub.Unit.Code
+	if err := forEach(ctx, len(p.subs), checkers, func(i int) error {
+		code := p.subs[i].Unit.Code
 		var st workflows.UnitState
 		if err := p.api.get(ctx, admin, unitPath(code, ""), &st); err != nil {
-			return nil, err
+			return err
 		}
+		mu.Lock()
 		states[code] = st
+		mu.Unlock()
 		if f, ok := p.ack.figures[code]; ok {
 			if eq, diff := figuresEqual(f, st.Figures); !eq {
 				lose("%s figures: %s", code, diff)
@@ -78,33 +87,40 @@ func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 				lose("%s: correction of %s acknowledged, missing now", code, c.Figure)
 			}
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 
 	// The archived records, read back through S3.
 	records := map[string]activities.UnitRecord{}
-	for _, u := range cs.Units {
-		if !complete {
-			break
-		}
-		if u.Record == nil {
-			lose("%s: no archived record", u.Unit.Code)
-			continue
-		}
-		var rec activities.UnitRecord
-		data, err := readObject(ctx, s3, documentBucket, u.Record.Key, u.Record.VersionID)
-		if err == nil {
-			err = json.Unmarshal(data, &rec)
-		}
-		if err != nil {
-			lose("%s: archived record %s: %v", u.Unit.Code, u.Record.Key, err)
-			continue
-		}
-		records[u.Unit.Code] = rec
+	if complete {
+		_ = forEach(ctx, len(cs.Units), checkers, func(i int) error {
+			u := cs.Units[i]
+			if u.Record == nil {
+				lose("%s: no archived record", u.Unit.Code)
+				return nil
+			}
+			var rec activities.UnitRecord
+			data, err := readObject(ctx, s3, documentBucket, u.Record.Key, u.Record.VersionID)
+			if err == nil {
+				err = json.Unmarshal(data, &rec)
+			}
+			if err != nil {
+				lose("%s: archived record %s: %v", u.Unit.Code, u.Record.Key, err)
+				return nil
+			}
+			mu.Lock()
+			records[u.Unit.Code] = rec
+			mu.Unlock()
+			return nil
+		})
 	}
 
 	// Every acknowledged upload: in the state, in the record, and in the
 	// archive with the bytes sent.
-	for _, e := range p.ack.evidence {
+	_ = forEach(ctx, len(p.ack.evidence), checkers, func(i int) error {
+		e := p.ack.evidence[i]
 		inState, inRecord := false, false
 		for _, have := range states[e.unit].Evidence {
 			inState = inState || (have.Key == e.key && have.VersionID == e.version && have.SHA256 == e.sha256)
@@ -121,13 +137,15 @@ func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 		data, err := readObject(ctx, s3, evidenceBucket, e.key, e.version)
 		if err != nil {
 			lose("%s %s: reading %s from the archive: %v", e.unit, e.file, e.key, err)
-			continue
+			return nil
 		}
 		sum := sha256.Sum256(data)
 		if got := hex.EncodeToString(sum[:]); got != e.sha256 || int64(len(data)) != e.size {
 			lose("%s %s: the archive holds %d bytes with SHA-256 %s; %d bytes with %s were acknowledged", e.unit, e.file, len(data), got, e.size, e.sha256)
 		}
-	}
+		return nil
+	})
+	sort.Strings(losses)
 
 	// The decision: issued, signed, locked; and the results locked.
 	if !complete {
@@ -145,6 +163,35 @@ func (p *play) checks(ctx context.Context, complete bool) ([]string, error) {
 		p.decision = &iss
 	}
 	return losses, nil
+}
+
+// checkers is how many reads the checks make at once.
+const checkers = 8
+
+// forEach runs fn(i) for every i < n, k at a time, and answers the first
+// error; the rest still run.
+func forEach(ctx context.Context, n, k int, fn func(i int) error) error {
+	sem := make(chan struct{}, k)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for i := range n {
+		if ctx.Err() != nil {
+			once.Do(func() { first = ctx.Err() })
+			break
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(i); err != nil {
+				once.Do(func() { first = err })
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
 
 // lockedDocument checks that a document reads back with its SHA-256, is

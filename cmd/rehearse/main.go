@@ -12,6 +12,14 @@
 // and starts PostgreSQL:
 //
 //	rehearse --dir DIR --pg-port PORT --ictindex BIN --temporal BIN --sql-tool BIN --minio BIN --nginx BIN
+//	         [--units N] [--faults=false] [--parallel K] [--uploads U]
+//	rehearse --embedded --dir DIR --ictindex BIN --minio BIN [--units N] [--parallel K] [--uploads U]
+//
+// --units N plays N synthetic units (templates.SyntheticProvince) instead
+// of the sample province's 38; --faults=false plays without breaking
+// anything; --embedded plays the same campaign, without faults, through
+// the HTTP API of `ictindex dev` (the embedded default: one process with
+// Temporal on SQLite, one MinIO, a worker and the API) for comparison.
 package main
 
 import (
@@ -60,18 +68,34 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	fs.StringVar(&bin.sqlTool, "sql-tool", "", "Temporal's SQL schema tool (go.temporal.io/server/cmd/tools/sql)")
 	fs.StringVar(&bin.minio, "minio", "", "the MinIO server binary")
 	fs.StringVar(&bin.nginx, "nginx", "", "the nginx binary")
+	var opt options
+	fs.IntVar(&opt.units, "units", 0, "play this many synthetic units (the sample's submitting units cloned); 0: the sample province")
+	fs.IntVar(&opt.parallel, "parallel", 0, "units (and appraisals) at work at once; 0: 4 for the sample, 16 for synthetic units")
+	fs.IntVar(&opt.uploads, "uploads", 0, "evidence files per unit; 0: 2 for the sample, 1 for synthetic units")
+	fs.BoolVar(&opt.faults, "faults", true, "inject the faults (a MinIO node, a worker, a web replica, the Temporal server)")
+	fs.BoolVar(&opt.embedded, "embedded", false, "play against `ictindex dev` (the embedded default), without faults, instead of the production topology")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
-	for name, v := range map[string]string{"dir": *dir, "ictindex": bin.ictindex, "temporal": bin.temporal, "sql-tool": bin.sqlTool,
-		"minio": bin.minio, "nginx": bin.nginx} {
+	required := map[string]string{"dir": *dir, "ictindex": bin.ictindex, "minio": bin.minio}
+	if !opt.embedded {
+		required["temporal"], required["sql-tool"], required["nginx"] = bin.temporal, bin.sqlTool, bin.nginx
+	}
+	for name, v := range required {
 		if v == "" {
 			return 2, fmt.Errorf("--%s is required", name)
 		}
 	}
-	if *pgPort <= 0 {
+	if *pgPort <= 0 && !opt.embedded {
 		return 2, errors.New("--pg-port is required")
 	}
+	if opt.units < 0 || opt.parallel < 0 || opt.uploads < 0 {
+		return 2, errors.New("--units, --parallel and --uploads must not be negative")
+	}
+	if opt.embedded {
+		opt.faults = false
+	}
+	opt.defaults()
 	if err := os.MkdirAll(filepath.Join(*dir, "logs"), 0o755); err != nil {
 		return 1, err
 	}
@@ -84,25 +108,32 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	defer s.sup.stopAll()
 	step := func(what string) { fmt.Fprintf(out, "[%6.1fs] %s\n", time.Since(t0).Seconds(), what) }
 
-	step("schemas and databases (Temporal's SQL tool)")
-	if err := s.setupDatabases(ctx); err != nil {
-		return 1, err
-	}
-	step(fmt.Sprintf("Temporal server on 127.0.0.1:%d", s.temporalPort))
-	if err := s.startTemporal(ctx); err != nil {
-		return 1, err
-	}
-	step(fmt.Sprintf("MinIO, four nodes on 127.0.0.1:%v", s.minioPorts))
-	if err := s.startMinIO(ctx); err != nil {
-		return 1, err
-	}
-	step(fmt.Sprintf("nginx: web on 127.0.0.1:%d, S3 on 127.0.0.1:%d", s.proxyPort, s.s3Port))
-	if err := s.startNginx(ctx); err != nil {
-		return 1, err
-	}
-	step(fmt.Sprintf("ictindex: two workers, two web replicas on 127.0.0.1:%v", s.webPorts))
-	if err := s.startIctindex(ctx); err != nil {
-		return 1, err
+	if opt.embedded {
+		step(fmt.Sprintf("ictindex dev (the embedded default): API on 127.0.0.1:%d, S3 on 127.0.0.1:%d", s.proxyPort, s.s3Port))
+		if err := s.startEmbedded(ctx); err != nil {
+			return 1, err
+		}
+	} else {
+		step("schemas and databases (Temporal's SQL tool)")
+		if err := s.setupDatabases(ctx); err != nil {
+			return 1, err
+		}
+		step(fmt.Sprintf("Temporal server on 127.0.0.1:%d", s.temporalPort))
+		if err := s.startTemporal(ctx); err != nil {
+			return 1, err
+		}
+		step(fmt.Sprintf("MinIO, four nodes on 127.0.0.1:%v", s.minioPorts))
+		if err := s.startMinIO(ctx); err != nil {
+			return 1, err
+		}
+		step(fmt.Sprintf("nginx: web on 127.0.0.1:%d, S3 on 127.0.0.1:%d", s.proxyPort, s.s3Port))
+		if err := s.startNginx(ctx); err != nil {
+			return 1, err
+		}
+		step(fmt.Sprintf("ictindex: two workers, two web replicas on 127.0.0.1:%v", s.webPorts))
+		if err := s.startIctindex(ctx); err != nil {
+			return 1, err
+		}
 	}
 	s3, err := minio.New("127.0.0.1:"+strconv.Itoa(s.s3Port), &minio.Options{Creds: credentials.NewStaticV4(s.accessKey, s.secretKey, "")})
 	if err != nil {
@@ -118,6 +149,9 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	}
 
 	subs := templates.SampleProvince().Units
+	if opt.units > 0 {
+		subs = templates.SyntheticProvince(opt.units).Units
+	}
 	users := []user{{adminName, "admin", ""}, {appraiserName, "appraiser", ""}, {leaderName, "leader", ""}}
 	for _, sub := range subs {
 		users = append(users, user{submitterName(sub.Unit.Code), "submitter", sub.Unit.Code})
@@ -126,20 +160,39 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 	if err := s.importRegistry(ctx, subs); err != nil {
 		return 1, fmt.Errorf("unit registry: %w", err)
 	}
-	step(fmt.Sprintf("%d users (ictindex user add, user token)", len(users)))
-	tokens, err := s.addUsers(ctx, users)
+	var tokens map[string]string
+	if opt.embedded || opt.units > 0 {
+		// Two processes per user would take minutes for a thousand units:
+		// the users go straight into the users database instead.
+		step(fmt.Sprintf("%d users (in the users database, as ictindex user add and user token do)", len(users)))
+		tokens, err = s.addUsersDirect(ctx, users)
+	} else {
+		step(fmt.Sprintf("%d users (ictindex user add, user token)", len(users)))
+		tokens, err = s.addUsers(ctx, users)
+	}
 	if err != nil {
 		return 1, err
 	}
 	stackTime := time.Since(t0)
 
 	st := newStats()
-	p := &play{s: s, st: st, subs: subs, tok: tokens,
+	p := &play{s: s, st: st, subs: subs, tok: tokens, opt: opt,
 		api: &apiClient{base: "http://127.0.0.1:" + strconv.Itoa(s.proxyPort), st: st,
 			hc: &http.Client{Timeout: 2 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}},
 		ack: &acked{figures: map[string]map[string]any{}, submitted: map[string]bool{}, corrections: map[string][]scoring.Correction{},
 			finished: map[string]bool{}}}
-	step(fmt.Sprintf("campaign %d of the sample province: %d units, through the proxy, with faults", year, len(subs)))
+	what := "the sample province"
+	if opt.units > 0 {
+		what = "synthetic units"
+	}
+	how := "through the proxy, with faults"
+	switch {
+	case opt.embedded:
+		how = "through the API of ictindex dev, without faults"
+	case !opt.faults:
+		how = "through the proxy, without faults"
+	}
+	step(fmt.Sprintf("campaign %d of %s: %d units, %d at a time, %d uploads each, %s", year, what, len(subs), opt.parallel, opt.uploads, how))
 	t1 := time.Now()
 	playErr := p.run(ctx)
 	campaignTime := time.Since(t1)
@@ -167,6 +220,32 @@ func run(ctx context.Context, out io.Writer, args []string) (int, error) {
 
 type reportTimes struct{ total, stack, campaign, checks time.Duration }
 
+// options are the run's choices beyond the stack's binaries.
+type options struct {
+	units    int  // synthetic units; 0: the sample province
+	parallel int  // units at work at once
+	uploads  int  // evidence files per unit
+	faults   bool // inject the faults
+	embedded bool // against ictindex dev instead of the production topology
+}
+
+// defaults fills in what was left 0: 4 units at a time and 2 uploads each
+// for the sample province, 16 and 1 for synthetic units.
+func (o *options) defaults() {
+	if o.parallel == 0 {
+		o.parallel = 4
+		if o.units > 0 {
+			o.parallel = 16
+		}
+	}
+	if o.uploads == 0 {
+		o.uploads = 2
+		if o.units > 0 {
+			o.uploads = 1
+		}
+	}
+}
+
 // report prints the rehearsal's figures.
 //
 // complete says the campaign was published and every check ran.
@@ -178,6 +257,18 @@ func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []s
 		len(p.subs), len(p.ack.evidence), float64(p.ack.bytes)/(1<<20), len(p.ack.submitted), len(p.ack.finished))
 	p.st.mu.Lock()
 	defer p.st.mu.Unlock()
+	if len(p.laps) > 0 {
+		fmt.Fprintf(out, "  phases             (actions: acknowledged but reads)\n")
+		prev, prevActs := p.started, 0
+		for _, l := range p.laps {
+			d := l.at.Sub(prev)
+			fmt.Fprintf(out, "    - %-36s %7s  %5d actions  %6.1f actions/s\n", l.name, sec(d), l.actions-prevActs, float64(l.actions-prevActs)/max(d.Seconds(), 1e-3))
+			prev, prevActs = l.at, l.actions
+		}
+		last := p.laps[len(p.laps)-1]
+		d := last.at.Sub(p.started)
+		fmt.Fprintf(out, "    - %-36s %7s  %5d actions  %6.1f actions/s\n", "whole campaign", sec(d), last.actions, float64(last.actions)/max(d.Seconds(), 1e-3))
+	}
 	var acks []string
 	for _, k := range sortedKeys(p.st.acks) {
 		acks = append(acks, fmt.Sprintf("%s %d", k, p.st.acks[k]))
@@ -213,7 +304,9 @@ func (p *play) report(out io.Writer, s3 *minio.Client, t reportTimes, losses []s
 		}
 	}
 	fmt.Fprintf(out, "  refusals of a repeat after a lost answer, settled by reading the state: %d\n", p.st.resolved)
-	fmt.Fprintf(out, "  proxy fail-overs   %d (requests nginx passed to another replica or node)\n", countFailovers(filepath.Join(p.s.dir, "logs", "nginx-access.log")))
+	if !p.opt.embedded {
+		fmt.Fprintf(out, "  proxy fail-overs   %d (requests nginx passed to another replica or node)\n", countFailovers(filepath.Join(p.s.dir, "logs", "nginx-access.log")))
+	}
 	if p.decision != nil && p.decision.Signed != nil {
 		fmt.Fprintf(out, "  decision           %s, %s, signed %s, SHA-256 %s…, lock %s\n", p.decision.Number, p.decision.Date,
 			p.decision.SignMode, short(p.decision.Signed.SHA256), retentionOf(context.Background(), s3, *p.decision.Signed))

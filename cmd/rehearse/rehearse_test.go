@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -75,5 +78,45 @@ func TestFreePorts(t *testing.T) {
 			t.Errorf("port %d out of range or repeated: %v", p, ports)
 		}
 		seen[p] = true
+	}
+}
+
+// TestOptionDefaults checks the defaults of the sample and of synthetic
+// units, and that given values stay.
+func TestOptionDefaults(t *testing.T) {
+	for _, c := range []struct{ in, want options }{
+		{options{}, options{parallel: 4, uploads: 2}},
+		{options{units: 1000}, options{units: 1000, parallel: 16, uploads: 1}},
+		{options{units: 1000, parallel: 8, uploads: 3}, options{units: 1000, parallel: 8, uploads: 3}},
+	} {
+		got := c.in
+		got.defaults()
+		if got != c.want {
+			t.Errorf("%+v: defaults %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}
+
+// TestForEach checks that every index runs once and the first error is
+// answered.
+func TestForEach(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int]int{}
+	err := forEach(context.Background(), 100, 8, func(i int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[i]++
+		if i == 42 {
+			return errors.New("boom")
+		}
+		return nil
+	})
+	if err == nil || err.Error() != "boom" {
+		t.Errorf("error %v, want boom", err)
+	}
+	for i := range 100 {
+		if seen[i] != 1 {
+			t.Errorf("index %d ran %d times", i, seen[i])
+		}
 	}
 }

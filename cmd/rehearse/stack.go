@@ -59,6 +59,7 @@ type stack struct {
 	workers              []*proc
 	proxyPort            int // nginx in front of the web replicas
 	nginx                *proc
+	dev                  *proc // ictindex dev, when the embedded default is played instead
 
 	accessKey, secretKey string
 	env                  []string // the ictindex processes' environment
@@ -573,7 +574,7 @@ func (s *stack) waitWeb(ctx context.Context, i int, timeout time.Duration) error
 // the department's import of its registry file does (users of a unit
 // need their unit there).
 func (s *stack) importRegistry(ctx context.Context, subs []scoring.Submission) error {
-	db, err := store.Open(ctx, s.pgDSN("ictindex"), store.Options{})
+	db, err := store.Open(ctx, s.usersDSN(), store.Options{})
 	if err != nil {
 		return err
 	}
