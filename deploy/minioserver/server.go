@@ -11,9 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"ictindex/deploy/procgroup"
 )
 
 // Default settings used when a Config field is empty.
@@ -55,19 +56,10 @@ type Config struct {
 // Server is a running (or stopped) MinIO server process.
 type Server struct {
 	cfg  Config // resolved: absolute paths, fixed ports
-	tail *tailBuffer
+	tail *procgroup.Tail
 
 	mu   sync.Mutex
-	proc *process // nil when stopped
-}
-
-// process is one run of the MinIO binary.
-type process struct {
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when cmd has exited
-	exitErr error         // cmd.Wait's result; read only after done
-	logFile *os.File
-	stopped bool // Stop was called (guarded by Server.mu)
+	proc *procgroup.Process // nil when stopped
 }
 
 // Start runs `minio server` with cfg and returns once it answers
@@ -78,7 +70,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, tail: newTailBuffer(64 << 10)}
+	s := &Server{cfg: cfg, tail: procgroup.NewTail(64 << 10)}
 	pickAddr := portIsZero(cfg.Addr)
 	pickConsole := portIsZero(cfg.ConsoleAddr)
 	for attempt := 1; ; attempt++ {
@@ -97,7 +89,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.mu.Unlock()
 		// A free port picked above may be taken by someone else before MinIO
 		// binds it: pick again.
-		if err != nil && (pickAddr || pickConsole) && attempt < 3 && errors.Is(err, errAddrInUse) {
+		if err != nil && (pickAddr || pickConsole) && attempt < 3 && errors.Is(err, procgroup.ErrAddrInUse) {
 			continue
 		}
 		if err != nil {
@@ -143,7 +135,7 @@ func resolve(cfg Config) (Config, error) {
 		if cfg.Binary, err = Binary(); err != nil {
 			return cfg, err
 		}
-	} else if err := executable(cfg.Binary); err != nil {
+	} else if err := procgroup.Executable(cfg.Binary); err != nil {
 		return cfg, fmt.Errorf("%w: Config.Binary: %v", ErrNotInstalled, err)
 	}
 	if cfg.LogPath == "" {
@@ -160,52 +152,34 @@ func resolve(cfg Config) (Config, error) {
 	return cfg, nil
 }
 
-var errAddrInUse = errors.New("address already in use")
-
 // startLocked launches the process and waits until it is ready.
 func (s *Server) startLocked(ctx context.Context) error {
-	var out io.Writer = s.tail
-	var logFile *os.File
-	if s.cfg.LogPath != "-" {
-		f, err := os.OpenFile(s.cfg.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
-		if err != nil {
-			return fmt.Errorf("minioserver: log file: %w", err)
-		}
-		logFile = f
-		out = io.MultiWriter(f, s.tail)
-		fmt.Fprintf(f, "---- %s starting minio on %s\n", time.Now().Format(time.RFC3339), s.cfg.Addr)
-	}
 	cmd := exec.Command(s.cfg.Binary, "server", s.cfg.DataDir,
 		"--address", s.cfg.Addr,
 		"--console-address", s.cfg.ConsoleAddr,
 		"--certs-dir", s.cfg.CertsDir)
-	cmd.Env = append(environWithout("MINIO_"),
+	cmd.Env = append(procgroup.Environ("MINIO_"),
 		"MINIO_ROOT_USER="+s.cfg.User,
 		"MINIO_ROOT_PASSWORD="+s.cfg.Password,
 		"MINIO_BROWSER=off",
 		"MINIO_UPDATE=off",
 	)
-	cmd.Stdout = out
-	cmd.Stderr = out
 	cmd.Dir = filepath.Dir(s.cfg.DataDir)
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		if logFile != nil {
-			logFile.Close()
-		}
-		return fmt.Errorf("minioserver: start %s: %w", s.cfg.Binary, err)
+	p, err := procgroup.Start(cmd, procgroup.Log{
+		Path:      s.cfg.LogPath,
+		Also:      s.tail,
+		StartMark: "starting minio on " + s.cfg.Addr,
+		StopMark:  "minio stopped",
+	})
+	if err != nil {
+		return fmt.Errorf("minioserver: %w", err)
 	}
-	p := &process{cmd: cmd, done: make(chan struct{}), logFile: logFile}
 	s.proc = p
-	go func() {
-		p.exitErr = cmd.Wait()
-		close(p.done)
-	}()
 
-	if err := s.waitReady(ctx, p.done); err != nil {
+	if err := s.waitReady(ctx, p.Done()); err != nil {
 		_ = s.stopLocked()
-		if strings.Contains(s.tail.String(), "address already in use") {
-			return fmt.Errorf("minioserver: %w: %v\n%s", errAddrInUse, err, s.tail.Last(2048))
+		if procgroup.AddrInUse(s.tail.String()) {
+			return fmt.Errorf("minioserver: %w: %v\n%s", procgroup.ErrAddrInUse, err, s.tail.Last(2048))
 		}
 		return fmt.Errorf("minioserver: %v\nminio log (last lines):\n%s", err, s.tail.Last(4096))
 	}
@@ -262,30 +236,11 @@ func (s *Server) stopLocked() error {
 	if p == nil {
 		return nil
 	}
-	var crashed error
-	select {
-	case <-p.done:
-		if !p.stopped {
-			crashed = fmt.Errorf("minioserver: minio had exited on its own: %v", p.exitErr)
-		}
-	default:
-	}
-	p.stopped = true
-	signalGroup(p.cmd, sigTerm)
-	select {
-	case <-p.done:
-	case <-time.After(StopTimeout):
-		signalGroup(p.cmd, sigKill)
-		<-p.done
-	}
-	// Anything else left in the group goes too.
-	signalGroup(p.cmd, sigKill)
-	if p.logFile != nil {
-		fmt.Fprintf(p.logFile, "---- %s minio stopped\n", time.Now().Format(time.RFC3339))
-		p.logFile.Close()
-	}
 	s.proc = nil
-	return crashed
+	if p.Stop(StopTimeout) {
+		return fmt.Errorf("minioserver: minio had exited on its own: %v", p.ExitErr())
+	}
+	return nil
 }
 
 // Restart stops the server and starts it again on the same addresses with
@@ -295,16 +250,8 @@ func (s *Server) Restart(ctx context.Context) error {
 	defer s.mu.Unlock()
 	// An error only says it had crashed; starting again is what is wanted.
 	_ = s.stopLocked()
-	var err error
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err = s.startLocked(ctx)
-		// The old process's port can linger briefly.
-		if err == nil || !errors.Is(err, errAddrInUse) || time.Now().After(deadline) || ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	// The old process's port can linger briefly.
+	return procgroup.RetryAddrInUse(ctx, 10*time.Second, func() error { return s.startLocked(ctx) })
 }
 
 // Running reports whether the server process is up (started and not yet
@@ -312,15 +259,7 @@ func (s *Server) Restart(ctx context.Context) error {
 func (s *Server) Running() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.proc == nil {
-		return false
-	}
-	select {
-	case <-s.proc.done:
-		return false
-	default:
-		return true
-	}
+	return s.proc != nil && s.proc.Running()
 }
 
 // Endpoint is the S3 API address, "127.0.0.1:PORT" (host:port, no scheme),
@@ -352,7 +291,7 @@ func (s *Server) PID() int {
 	if s.proc == nil {
 		return 0
 	}
-	return s.proc.cmd.Process.Pid
+	return s.proc.Pid()
 }
 
 func portIsZero(addr string) bool {
@@ -373,47 +312,4 @@ func freeAddr(addr string) (string, error) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	return net.JoinHostPort(host, strconv.Itoa(port)), nil
-}
-
-// environWithout is os.Environ minus variables starting with prefix, so that
-// the caller's own MINIO_* settings cannot reconfigure the child.
-func environWithout(prefix string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, prefix) {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - b.max; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string { return b.Last(b.max) }
-
-// Last returns up to the last n bytes.
-func (b *tailBuffer) Last(n int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if n <= 0 || n > len(b.buf) {
-		n = len(b.buf)
-	}
-	return string(b.buf[len(b.buf)-n:])
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"ictindex/deploy/procgroup"
 )
 
 // Default settings used when a Config field is empty.
@@ -61,19 +63,10 @@ type Server struct {
 	cfg        Config // resolved: absolute paths
 	ports      ports
 	configPath string // the S3 identities file
-	tail       *tailBuffer
+	tail       *procgroup.Tail
 
 	mu   sync.Mutex
-	proc *process // nil when stopped
-}
-
-// process is one run of the weed binary.
-type process struct {
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when cmd has exited
-	exitErr error         // cmd.Wait's result; read only after done
-	logFile *os.File
-	stopped bool // Stop was called (guarded by Server.mu)
+	proc *procgroup.Process // nil when stopped
 }
 
 // Start runs `weed server -s3` with cfg and returns once the S3 gateway
@@ -85,7 +78,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, tail: newTailBuffer(64 << 10)}
+	s := &Server{cfg: cfg, tail: procgroup.NewTail(64 << 10)}
 	s.configPath = filepath.Join(filepath.Dir(cfg.DataDir), "s3-identities.json")
 	if err := writeIdentities(s.configPath, cfg.User, cfg.Password); err != nil {
 		return nil, err
@@ -99,7 +92,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.mu.Unlock()
 		// A free port picked above may be taken by someone else before weed
 		// binds it: pick again.
-		if err != nil && attempt < 3 && errors.Is(err, errAddrInUse) {
+		if err != nil && attempt < 3 && errors.Is(err, procgroup.ErrAddrInUse) {
 			continue
 		}
 		if err != nil {
@@ -131,7 +124,7 @@ func resolve(cfg Config) (Config, error) {
 		if cfg.Binary, err = Binary(); err != nil {
 			return cfg, err
 		}
-	} else if err := executable(cfg.Binary); err != nil {
+	} else if err := procgroup.Executable(cfg.Binary); err != nil {
 		return cfg, fmt.Errorf("%w: Config.Binary: %v", ErrNotInstalled, err)
 	}
 	if cfg.LogPath == "" {
@@ -194,47 +187,29 @@ func (s *Server) args() []string {
 	}
 }
 
-var errAddrInUse = errors.New("address already in use")
-
 // startLocked launches the process and waits until it is ready.
 func (s *Server) startLocked(ctx context.Context) error {
-	var out io.Writer = s.tail
-	var logFile *os.File
-	if s.cfg.LogPath != "-" {
-		f, err := os.OpenFile(s.cfg.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
-		if err != nil {
-			return fmt.Errorf("seaweedserver: log file: %w", err)
-		}
-		logFile = f
-		out = io.MultiWriter(f, s.tail)
-		fmt.Fprintf(f, "---- %s starting weed, S3 on %s\n", time.Now().Format(time.RFC3339), s.Endpoint())
-	}
 	cmd := exec.Command(s.cfg.Binary, s.args()...)
 	// weed reads WEED_* variables and ~/.seaweedfs/*.toml as settings:
 	// neither the caller's environment nor home folder may reconfigure it.
 	home := filepath.Dir(s.cfg.DataDir)
-	cmd.Env = append(environWithout("WEED_", "AWS_", "HOME="), "HOME="+home)
-	cmd.Stdout = out
-	cmd.Stderr = out
+	cmd.Env = append(procgroup.Environ("WEED_", "AWS_", "HOME="), "HOME="+home)
 	cmd.Dir = home
-	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		if logFile != nil {
-			logFile.Close()
-		}
-		return fmt.Errorf("seaweedserver: start %s: %w", s.cfg.Binary, err)
+	p, err := procgroup.Start(cmd, procgroup.Log{
+		Path:      s.cfg.LogPath,
+		Also:      s.tail,
+		StartMark: "starting weed, S3 on " + s.Endpoint(),
+		StopMark:  "weed stopped",
+	})
+	if err != nil {
+		return fmt.Errorf("seaweedserver: %w", err)
 	}
-	p := &process{cmd: cmd, done: make(chan struct{}), logFile: logFile}
 	s.proc = p
-	go func() {
-		p.exitErr = cmd.Wait()
-		close(p.done)
-	}()
 
-	if err := s.waitReady(ctx, p.done); err != nil {
+	if err := s.waitReady(ctx, p.Done()); err != nil {
 		_ = s.stopLocked()
-		if strings.Contains(s.tail.String(), "address already in use") {
-			return fmt.Errorf("seaweedserver: %w: %v\n%s", errAddrInUse, err, s.tail.Last(2048))
+		if procgroup.AddrInUse(s.tail.String()) {
+			return fmt.Errorf("seaweedserver: %w: %v\n%s", procgroup.ErrAddrInUse, err, s.tail.Last(2048))
 		}
 		return fmt.Errorf("seaweedserver: %v\nweed log (last lines):\n%s", err, s.tail.Last(4096))
 	}
@@ -292,30 +267,11 @@ func (s *Server) stopLocked() error {
 	if p == nil {
 		return nil
 	}
-	var crashed error
-	select {
-	case <-p.done:
-		if !p.stopped {
-			crashed = fmt.Errorf("seaweedserver: weed had exited on its own: %v", p.exitErr)
-		}
-	default:
-	}
-	p.stopped = true
-	signalGroup(p.cmd, false)
-	select {
-	case <-p.done:
-	case <-time.After(StopTimeout):
-		signalGroup(p.cmd, true)
-		<-p.done
-	}
-	// Anything else left in the group goes too.
-	signalGroup(p.cmd, true)
-	if p.logFile != nil {
-		fmt.Fprintf(p.logFile, "---- %s weed stopped\n", time.Now().Format(time.RFC3339))
-		p.logFile.Close()
-	}
 	s.proc = nil
-	return crashed
+	if p.Stop(StopTimeout) {
+		return fmt.Errorf("seaweedserver: weed had exited on its own: %v", p.ExitErr())
+	}
+	return nil
 }
 
 // Restart stops the server and starts it again on the same ports with the
@@ -325,16 +281,8 @@ func (s *Server) Restart(ctx context.Context) error {
 	defer s.mu.Unlock()
 	// An error only says it had crashed; starting again is what is wanted.
 	_ = s.stopLocked()
-	var err error
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err = s.startLocked(ctx)
-		// The old process's ports can linger briefly.
-		if err == nil || !errors.Is(err, errAddrInUse) || time.Now().After(deadline) || ctx.Err() != nil {
-			return err
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	// The old process's ports can linger briefly.
+	return procgroup.RetryAddrInUse(ctx, 10*time.Second, func() error { return s.startLocked(ctx) })
 }
 
 // Endpoint is the S3 API address, "127.0.0.1:PORT" (host:port, no scheme),
@@ -371,51 +319,4 @@ func freePorts(host string) (ports, error) {
 		got[i] = l.Addr().(*net.TCPAddr).Port
 	}
 	return ports{got[0], got[1], got[2], got[3], got[4], got[5], got[6], got[7]}, nil
-}
-
-// environWithout is os.Environ minus the variables starting with any of the
-// prefixes.
-func environWithout(prefixes ...string) []string {
-	var env []string
-next:
-	for _, kv := range os.Environ() {
-		for _, p := range prefixes {
-			if strings.HasPrefix(kv, p) {
-				continue next
-			}
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
-
-func (b *tailBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - b.max; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (b *tailBuffer) String() string { return b.Last(b.max) }
-
-// Last returns up to the last n bytes.
-func (b *tailBuffer) Last(n int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if n <= 0 || n > len(b.buf) {
-		n = len(b.buf)
-	}
-	return string(b.buf[len(b.buf)-n:])
 }

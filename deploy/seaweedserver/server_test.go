@@ -70,7 +70,7 @@ func TestStartRestartStop(t *testing.T) {
 	}
 
 	srv.mu.Lock()
-	pid := srv.proc.cmd.Process.Pid
+	pid := srv.proc.Pid()
 	srv.mu.Unlock()
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)

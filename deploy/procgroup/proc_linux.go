@@ -1,20 +1,20 @@
 //go:build linux
 
-package seaweedserver
+package procgroup
 
 import (
 	"os/exec"
 	"syscall"
 )
 
-// setProcAttr puts the server in its own process group, so that Stop can
+// setProcAttr puts the child in its own process group, so that Stop can
 // signal everything it started, and asks the kernel to kill it should this
 // process die first.
 func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
-// signalGroup sends SIGTERM (kill false) or SIGKILL to the server's process
+// signalGroup sends SIGTERM (kill false) or SIGKILL to the child's process
 // group.
 func signalGroup(cmd *exec.Cmd, kill bool) {
 	if cmd.Process == nil {

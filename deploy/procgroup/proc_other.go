@@ -1,6 +1,6 @@
-//go:build !linux
+//go:build !unix
 
-package seaweedserver
+package procgroup
 
 import (
 	"os"
@@ -9,8 +9,8 @@ import (
 
 func setProcAttr(cmd *exec.Cmd) {}
 
-// signalGroup signals the server process (no process group off Linux): an
-// interrupt, or a kill when kill is set or the interrupt cannot be sent.
+// signalGroup signals the child itself (there are no process groups here):
+// an interrupt, or a kill when kill is set or the interrupt cannot be sent.
 func signalGroup(cmd *exec.Cmd, kill bool) {
 	if cmd.Process == nil {
 		return
