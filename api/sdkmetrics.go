@@ -63,17 +63,11 @@ func (s *SDKMetrics) WithTags(tags map[string]string) client.MetricsHandler {
 
 // Counter is the named counter with the handler's tags.
 func (s *SDKMetrics) Counter(name string) client.MetricsCounter {
-	s.m.mu.Lock()
-	defer s.m.mu.Unlock()
-	l, ok := s.m.counters[name]
-	if !ok {
-		labels := labelNames(s.tags)
-		v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: promName(name), Help: "Temporal SDK: " + name}, labels)
-		if s.reg.Register(v) != nil {
-			return nopCounter{}
-		}
-		l = &labelled[*prometheus.CounterVec]{v, labels}
-		s.m.counters[name] = l
+	l := vecOf(s, s.m.counters, name, func(labels []string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: promName(name), Help: "Temporal SDK: " + name}, labels)
+	})
+	if l == nil {
+		return nopCounter{}
 	}
 	c := l.vec.WithLabelValues(labelValues(l.labels, s.tags)...)
 	return counterFunc(func(d int64) { c.Add(float64(d)) })
@@ -81,40 +75,46 @@ func (s *SDKMetrics) Counter(name string) client.MetricsCounter {
 
 // Gauge is the named gauge with the handler's tags.
 func (s *SDKMetrics) Gauge(name string) client.MetricsGauge {
-	s.m.mu.Lock()
-	defer s.m.mu.Unlock()
-	l, ok := s.m.gauges[name]
-	if !ok {
-		labels := labelNames(s.tags)
-		v := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: promName(name), Help: "Temporal SDK: " + name}, labels)
-		if s.reg.Register(v) != nil {
-			return nopGauge{}
-		}
-		l = &labelled[*prometheus.GaugeVec]{v, labels}
-		s.m.gauges[name] = l
+	l := vecOf(s, s.m.gauges, name, func(labels []string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: promName(name), Help: "Temporal SDK: " + name}, labels)
+	})
+	if l == nil {
+		return nopGauge{}
 	}
-	g := l.vec.WithLabelValues(labelValues(l.labels, s.tags)...)
-	return gaugeFunc(g.Set)
+	return gaugeFunc(l.vec.WithLabelValues(labelValues(l.labels, s.tags)...).Set)
 }
 
 // Timer is the named timer, a histogram in seconds, with the handler's
 // tags.
 func (s *SDKMetrics) Timer(name string) client.MetricsTimer {
-	s.m.mu.Lock()
-	defer s.m.mu.Unlock()
-	l, ok := s.m.timers[name]
-	if !ok {
-		labels := labelNames(s.tags)
-		v := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: promName(name) + "_seconds", Help: "Temporal SDK: " + name,
+	l := vecOf(s, s.m.timers, name, func(labels []string) *prometheus.HistogramVec {
+		return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: promName(name) + "_seconds", Help: "Temporal SDK: " + name,
 			Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}, labels)
-		if s.reg.Register(v) != nil {
-			return nopTimer{}
-		}
-		l = &labelled[*prometheus.HistogramVec]{v, labels}
-		s.m.timers[name] = l
+	})
+	if l == nil {
+		return nopTimer{}
 	}
 	h := l.vec.WithLabelValues(labelValues(l.labels, s.tags)...)
 	return timerFunc(func(d time.Duration) { h.Observe(d.Seconds()) })
+}
+
+// vecOf is the metric's vector, made and registered at its first use with
+// the handler's tags as its labels; nil when the registry refuses it (a
+// name already taken by a metric of another kind).
+func vecOf[V prometheus.Collector](s *SDKMetrics, vecs map[string]*labelled[V], name string, mk func(labels []string) V) *labelled[V] {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if l, ok := vecs[name]; ok {
+		return l
+	}
+	labels := labelNames(s.tags)
+	v := mk(labels)
+	if s.reg.Register(v) != nil {
+		return nil
+	}
+	l := &labelled[V]{v, labels}
+	vecs[name] = l
+	return l
 }
 
 // promName makes an SDK metric name a Prometheus one: "temporal_request"
