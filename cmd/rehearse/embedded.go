@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -59,41 +58,19 @@ func (s *stack) addUsersDirect(ctx context.Context, users []user) (map[string]st
 		return nil, err
 	}
 	defer db.Close()
-	tokens := map[string]string{}
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for _, u := range users {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			// dev's demonstration users share the staff's names: those
-			// are given the role (and unit) wanted.
-			_, found, err := db.Get(ctx, u.name)
-			switch {
-			case err == nil && found:
-				err = db.UpdateUser(ctx, "diễn tập", u.name, store.Role(u.role), u.unit)
-			case err == nil:
-				err = db.AddUser(ctx, "diễn tập", u.name, store.Role(u.role), u.unit, randomHex(12))
-			}
-			var token string
-			if err == nil {
-				token, err = db.NewToken(ctx, "diễn tập", u.name)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("user %s: %w", u.name, err)
-				}
-				return
-			}
-			tokens[u.name] = token
-		}()
-	}
-	wg.Wait()
-	return tokens, firstErr
+	return tokensOf(ctx, users, 8, func(u user) (string, error) {
+		// dev's demonstration users share the staff's names: those are
+		// given the role (and unit) wanted.
+		_, found, err := db.Get(ctx, u.name)
+		switch {
+		case err == nil && found:
+			err = db.UpdateUser(ctx, "diễn tập", u.name, store.Role(u.role), u.unit)
+		case err == nil:
+			err = db.AddUser(ctx, "diễn tập", u.name, store.Role(u.role), u.unit, randomHex(12))
+		}
+		if err != nil {
+			return "", err
+		}
+		return db.NewToken(ctx, "diễn tập", u.name)
+	})
 }

@@ -589,40 +589,36 @@ func (s *stack) importRegistry(ctx context.Context, subs []scoring.Submission) e
 // addUsers creates the users with `ictindex user add` and returns each
 // one's API token from `ictindex user token`, four at a time.
 func (s *stack) addUsers(ctx context.Context, users []user) (map[string]string, error) {
-	tokens := map[string]string{}
+	return tokensOf(ctx, users, 4, func(u user) (string, error) {
+		env := append([]string{"ICTINDEX_NEW_PASSWORD=" + randomHex(12)}, s.env...)
+		args := []string{"user", "add", "--name", u.name, "--role", u.role}
+		if u.unit != "" {
+			args = append(args, "--unit", u.unit)
+		}
+		if _, err := s.run(ctx, "users", env, s.bin.ictindex, args...); err != nil {
+			return "", err
+		}
+		out, err := s.run(ctx, "users", s.env, s.bin.ictindex, "user", "token", "--name", u.name)
+		return strings.TrimSpace(string(out)), err
+	})
+}
+
+// tokensOf makes each user's account and token with mint, k at a time,
+// and answers the tokens by name and the first error.
+func tokensOf(ctx context.Context, users []user, k int, mint func(u user) (string, error)) (map[string]string, error) {
+	tokens := make(map[string]string, len(users))
 	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for _, u := range users {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			env := append([]string{"ICTINDEX_NEW_PASSWORD=" + randomHex(12)}, s.env...)
-			args := []string{"user", "add", "--name", u.name, "--role", u.role}
-			if u.unit != "" {
-				args = append(args, "--unit", u.unit)
-			}
-			_, err := s.run(ctx, "users", env, s.bin.ictindex, args...)
-			var out []byte
-			if err == nil {
-				out, err = s.run(ctx, "users", s.env, s.bin.ictindex, "user", "token", "--name", u.name)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
-			}
-			tokens[u.name] = strings.TrimSpace(string(out))
-		}()
-	}
-	wg.Wait()
-	return tokens, firstErr
+	err := forEach(ctx, len(users), k, func(i int) error {
+		token, err := mint(users[i])
+		if err != nil {
+			return fmt.Errorf("user %s: %w", users[i].name, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		tokens[users[i].name] = token
+		return nil
+	})
+	return tokens, err
 }
 
 // user is an account of the rehearsal.
