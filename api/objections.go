@@ -79,7 +79,7 @@ func (s *Server) fileObjection(c *gin.Context) {
 		req = ObjectionRequest{Kind: formValue(form, "kind"), Target: formValue(form, "target"), Figure: formValue(form, "figure"),
 			Explanation: formValue(form, "explanation")}
 		if v := formValue(form, "value"); v != "" {
-			req.Value = JSONValue(v)
+			req.Value = jsonValue(v)
 		}
 		files = form.File["file"]
 	} else if err := decodeJSON(c, &req, false); err != nil {
@@ -102,9 +102,9 @@ func formValue(f *multipart.Form, name string) string {
 	return ""
 }
 
-// JSONValue reads a value typed as text the way JSON would give it: a
+// jsonValue reads a value typed as text the way JSON would give it: a
 // number, true or false; anything else stays the text.
-func JSONValue(s string) any {
+func jsonValue(s string) any {
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err == nil {
 		switch v.(type) {
